@@ -1,0 +1,58 @@
+// The contract between the agent and site admins' plugins: what a module exports, what an executable prints.
+import type { LvsfError } from '../../shared/errors.js';
+import type { Metrics } from '../collectors/collector.js';
+
+/** What a module plugin's collect() receives. */
+export interface PluginContext {
+  /** The plugin's name from the config; its metrics are reported as `<name>` or `<name>_<key>`. */
+  readonly name: string;
+  /** Free-form options from the plugin's `options:` block in the agent config. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Aborted when the run times out; pass it to fetch() and child processes. */
+  readonly signal: AbortSignal;
+}
+
+/** What a module plugin returns: one number, or named numbers. */
+export type PluginValue = number | Record<string, number>;
+
+/** A module plugin: `export default { name, collect }` (or the same two as named exports). */
+export interface ModulePlugin {
+  readonly name?: string;
+  collect(ctx: PluginContext): PluginValue | Promise<PluginValue>;
+}
+
+interface PluginSpecBase {
+  /** Metric prefix, from the safe alphabet. */
+  readonly name: string;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export interface ModulePluginSpec extends PluginSpecBase {
+  readonly kind: 'module';
+  /** Absolute path of a .js/.mjs/.ts/.mts module. */
+  readonly path: string;
+}
+
+export interface ExecPluginSpec extends PluginSpecBase {
+  readonly kind: 'exec';
+  /** Program and arguments, never a shell string. */
+  readonly argv: readonly string[];
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export type PluginSpec = ModulePluginSpec | ExecPluginSpec;
+
+/** The outcome of one run of one plugin. */
+export interface PluginRunResult {
+  readonly name: string;
+  readonly ok: boolean;
+  /** Metric values named `<name>` or `<name>_<key>`, present when ok. */
+  readonly values?: Metrics;
+  readonly error?: LvsfError;
+  readonly durationMs: number;
+  /** Clock reading (ms) when the run finished. */
+  readonly finishedAt: number;
+}

@@ -1,0 +1,68 @@
+// Every default value and fixed limit of lvs-feedback, in one frozen place, so docs, config and code agree.
+
+/** Deep-freezes a plain object tree so no caller can change a default by accident. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export const PROTOCOL = deepFreeze({
+  /** Versions this build speaks; an agent and a director must share one. */
+  versions: [1] as readonly number[],
+  current: 1,
+  /** Largest message either side accepts, in bytes (also the WebSocket maxPayload). */
+  maxMessageBytes: 64 * 1024,
+  /** Most metrics one report may carry. */
+  maxMetrics: 256,
+  /** Most plugins one report may describe. */
+  maxPlugins: 64,
+  /** Metric and plugin names: lower case, digits, underscore; usable as variables in weight expressions. */
+  namePattern: /^[a-z][a-z0-9_]{0,63}$/,
+  /** Longest free-text field (messages, CPU model, versions). */
+  maxTextLength: 512,
+  /** Report intervals a director may ask for, in ms. */
+  minReportIntervalMs: 500,
+  maxReportIntervalMs: 60_000,
+});
+
+export const AGENT_DEFAULTS = deepFreeze({
+  /** Agent id; empty means the host name. */
+  id: '',
+  procRoot: '/proc',
+  /** Built-in collectors sample this often; reports carry mean/min/max of these samples. */
+  sampleIntervalMs: 1_000,
+  /** Report interval used until a director's welcome asks for another. */
+  reportIntervalMs: 2_000,
+  /** Service ports whose listen queue and established connections are reported. */
+  ports: [] as readonly number[],
+  logLevel: 'info',
+  link: {
+    /** Reconnect backoff: full jitter over an exponentially growing ceiling. */
+    backoffInitialMs: 1_000,
+    backoffMaxMs: 30_000,
+    backoffFactor: 2,
+    /** A connection that stayed up this long resets the backoff. */
+    backoffResetAfterMs: 10_000,
+    handshakeTimeoutMs: 5_000,
+    /** Time allowed between hello and the director's welcome. */
+    welcomeTimeoutMs: 5_000,
+    /** WebSocket ping period; the peer is declared dead if no pong arrives before the next ping. */
+    pingIntervalMs: 10_000,
+    /** A report is dropped rather than queued when this many bytes are still unsent. */
+    maxBufferedBytes: 64 * 1024,
+  },
+  plugin: {
+    /** How often a plugin runs unless its config says otherwise. */
+    intervalMs: 2_000,
+    timeoutMs: 1_500,
+    /** An executable gets SIGTERM at its timeout, then SIGKILL to its whole process group after this grace. */
+    killGraceMs: 200,
+    maxStdoutBytes: 64 * 1024,
+    maxStderrBytes: 4 * 1024,
+    /** A plugin value older than this many of its intervals is no longer reported. */
+    staleAfterIntervals: 3,
+  },
+});

@@ -1,0 +1,23 @@
+// The running build's version, read once from the package's own package.json (works from source and from dist/).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findPackageJson(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+/** Root folder of the installed package (where package.json, plugins/ and the example configs live). */
+export const PACKAGE_ROOT: string = dirname(findPackageJson() ?? fileURLToPath(import.meta.url));
+
+export const VERSION: string = (() => {
+  const file = findPackageJson();
+  if (!file) return '0.0.0';
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
+})();
