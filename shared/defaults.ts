@@ -1,8 +1,8 @@
 // Every default value and fixed limit of lvs-feedback, in one frozen place, so docs, config and code agree.
 
-/** Deep-freezes a plain object tree so no caller can change a default by accident. */
+/** Deep-freezes plain objects and arrays (not RegExps: matching writes their lastIndex) so no default changes. */
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  if (Array.isArray(value) || (value && Object.getPrototypeOf(value) === Object.prototype)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);
   }

@@ -28,13 +28,15 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Base of every deliberate error: a stable `code` and optional structured details for logs. */
-export class LvsfError extends Error {
+export abstract class LvsfError extends Error {
+  /** Each subclass fixes its code here, so the code can be checked without building an instance. */
+  static readonly code: ErrorCode;
   readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     super(message, options);
-    this.code = code;
+    this.code = (new.target as unknown as { code: ErrorCode }).code;
     this.details = details;
     this.name = new.target.name;
   }
@@ -46,135 +48,156 @@ export class LvsfError extends Error {
 }
 
 export class ConfigUnreadableError extends LvsfError {
+  static override readonly code = 'CONFIG_UNREADABLE';
   constructor(file: string, reason: string, options?: { cause?: unknown }) {
-    super('CONFIG_UNREADABLE', `${file}: ${reason}`, { file }, options);
+    super(`${file}: ${reason}`, { file }, options);
   }
 }
 
 export class ConfigInvalidError extends LvsfError {
+  static override readonly code = 'CONFIG_INVALID';
   readonly key: string;
   constructor(file: string, key: string, reason: string) {
-    super('CONFIG_INVALID', `${file}: ${key || '(top level)'}: ${reason}`, { file, key });
+    super(`${file}: ${key || '(top level)'}: ${reason}`, { file, key });
     this.key = key;
   }
 }
 
 export class DurationInvalidError extends LvsfError {
+  static override readonly code = 'DURATION_INVALID';
   constructor(value: unknown) {
-    super('DURATION_INVALID', `not a duration: ${JSON.stringify(value)} (use seconds, or "500ms", "2s", "1m")`);
+    super(`not a duration: ${JSON.stringify(value)} (use seconds, or "500ms", "2s", "1m")`);
   }
 }
 
 export class MessageTooLargeError extends LvsfError {
+  static override readonly code = 'MSG_TOO_LARGE';
   constructor(bytes: number, limit: number) {
-    super('MSG_TOO_LARGE', `message of ${bytes} bytes exceeds the limit of ${limit}`, { bytes, limit });
+    super(`message of ${bytes} bytes exceeds the limit of ${limit}`, { bytes, limit });
   }
 }
 
 export class MessageMalformedError extends LvsfError {
+  static override readonly code = 'MSG_MALFORMED';
   constructor(reason: string) {
-    super('MSG_MALFORMED', `message is not a JSON object: ${reason}`);
+    super(`message is not a JSON object: ${reason}`);
   }
 }
 
 export class MessageInvalidError extends LvsfError {
+  static override readonly code = 'MSG_INVALID';
   constructor(reason: string) {
-    super('MSG_INVALID', `invalid message: ${reason}`);
+    super(`invalid message: ${reason}`);
   }
 }
 
 export class ProtocolVersionError extends LvsfError {
+  static override readonly code = 'PROTOCOL_VERSION';
   constructor(got: unknown, supported: readonly number[]) {
-    super('PROTOCOL_VERSION', `protocol version ${JSON.stringify(got)} is not supported (this side speaks ${supported.join(', ')})`, {
+    super(`protocol version ${JSON.stringify(got)} is not supported (this side speaks ${supported.join(', ')})`, {
       got,
     });
   }
 }
 
 export class AuthFailedError extends LvsfError {
+  static override readonly code = 'AUTH_FAILED';
   constructor(agentId: string) {
-    super('AUTH_FAILED', `token rejected for agent ${JSON.stringify(agentId)}`, { agentId });
+    super(`token rejected for agent ${JSON.stringify(agentId)}`, { agentId });
   }
 }
 
 export class AgentUnknownError extends LvsfError {
+  static override readonly code = 'AGENT_UNKNOWN';
   constructor(agentId: string) {
-    super('AGENT_UNKNOWN', `agent ${JSON.stringify(agentId)} is not configured on this director`, { agentId });
+    super(`agent ${JSON.stringify(agentId)} is not configured on this director`, { agentId });
   }
 }
 
 export class AgentDuplicateError extends LvsfError {
+  static override readonly code = 'AGENT_DUPLICATE';
   constructor(agentId: string) {
-    super('AGENT_DUPLICATE', `agent ${JSON.stringify(agentId)} is already connected`, { agentId });
+    super(`agent ${JSON.stringify(agentId)} is already connected`, { agentId });
   }
 }
 
 export class HelloExpectedError extends LvsfError {
+  static override readonly code = 'HELLO_EXPECTED';
   constructor(got: string) {
-    super('HELLO_EXPECTED', `expected hello as the first message, got ${JSON.stringify(got)}`);
+    super(`expected hello as the first message, got ${JSON.stringify(got)}`);
   }
 }
 
 export class DirectorRefusedError extends LvsfError {
+  static override readonly code = 'DIRECTOR_REFUSED';
   readonly remoteCode: string;
   constructor(url: string, remoteCode: string, remoteMessage: string) {
-    super('DIRECTOR_REFUSED', `${url} refused us: ${remoteCode}: ${remoteMessage}`, { url, remoteCode });
+    super(`${url} refused us: ${remoteCode}: ${remoteMessage}`, { url, remoteCode });
     this.remoteCode = remoteCode;
   }
 }
 
 export class ProcUnreadableError extends LvsfError {
+  static override readonly code = 'PROC_UNREADABLE';
   constructor(file: string, options?: { cause?: unknown }) {
     const reason = options?.cause instanceof Error ? options.cause.message : 'unreadable';
-    super('PROC_UNREADABLE', `${file}: ${reason}`, { file }, options);
+    super(`${file}: ${reason}`, { file }, options);
   }
 }
 
 export class ProcParseError extends LvsfError {
+  static override readonly code = 'PROC_PARSE';
   constructor(file: string, reason: string) {
-    super('PROC_PARSE', `${file}: ${reason}`, { file });
+    super(`${file}: ${reason}`, { file });
   }
 }
 
 export class CollectorFailedError extends LvsfError {
+  static override readonly code = 'COLLECTOR_FAILED';
   constructor(collector: string, reason: string, options?: { cause?: unknown }) {
-    super('COLLECTOR_FAILED', `collector ${collector}: ${reason}`, { collector }, options);
+    super(`collector ${collector}: ${reason}`, { collector }, options);
   }
 }
 
 export class PluginLoadError extends LvsfError {
+  static override readonly code = 'PLUGIN_LOAD';
   constructor(plugin: string, reason: string, options?: { cause?: unknown }) {
-    super('PLUGIN_LOAD', `plugin ${plugin}: cannot load: ${reason}`, { plugin }, options);
+    super(`plugin ${plugin}: cannot load: ${reason}`, { plugin }, options);
   }
 }
 
 export class PluginTimeoutError extends LvsfError {
+  static override readonly code = 'PLUGIN_TIMEOUT';
   constructor(plugin: string, timeoutMs: number) {
-    super('PLUGIN_TIMEOUT', `plugin ${plugin}: no result within ${timeoutMs} ms`, { plugin, timeoutMs });
+    super(`plugin ${plugin}: no result within ${timeoutMs} ms`, { plugin, timeoutMs });
   }
 }
 
 export class PluginExitError extends LvsfError {
+  static override readonly code = 'PLUGIN_EXIT';
   constructor(plugin: string, how: string, stderr: string) {
-    super('PLUGIN_EXIT', `plugin ${plugin}: ${how}${stderr ? `: ${stderr}` : ''}`, { plugin });
+    super(`plugin ${plugin}: ${how}${stderr ? `: ${stderr}` : ''}`, { plugin });
   }
 }
 
 export class PluginOutputError extends LvsfError {
+  static override readonly code = 'PLUGIN_OUTPUT';
   constructor(plugin: string, reason: string) {
-    super('PLUGIN_OUTPUT', `plugin ${plugin}: bad output: ${reason}`, { plugin });
+    super(`plugin ${plugin}: bad output: ${reason}`, { plugin });
   }
 }
 
 export class PluginThrewError extends LvsfError {
+  static override readonly code = 'PLUGIN_THREW';
   constructor(plugin: string, cause: unknown) {
-    super('PLUGIN_THREW', `plugin ${plugin}: ${cause instanceof Error ? cause.message : String(cause)}`, { plugin }, { cause });
+    super(`plugin ${plugin}: ${cause instanceof Error ? cause.message : String(cause)}`, { plugin }, { cause });
   }
 }
 
 export class PluginBusyError extends LvsfError {
+  static override readonly code = 'PLUGIN_BUSY';
   constructor(plugin: string) {
-    super('PLUGIN_BUSY', `plugin ${plugin}: previous run still in progress, run skipped`, { plugin });
+    super(`plugin ${plugin}: previous run still in progress, run skipped`, { plugin });
   }
 }
 

@@ -19,6 +19,8 @@ function boundedRecord<V extends z.ZodType>(value: V, max: number, what: string)
   return z
     .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), `${what} must be an object`)
     .refine((v) => Object.keys(v).length <= max, `at most ${max} ${what}`)
+    // zod drops a "__proto__" key silently; a name outside the alphabet must be refused, not ignored.
+    .refine((v) => Object.keys(v).every((k) => PROTOCOL.namePattern.test(k)), `${what} names must match ${PROTOCOL.namePattern}`)
     .pipe(z.record(metricNameSchema, value));
 }
 

@@ -1,0 +1,132 @@
+// The running agent: samples on a steady clock, runs plugins, and feeds one independent link per director.
+import { PROTOCOL } from '../shared/defaults.js';
+import type { Logger } from '../shared/logging.js';
+import type { HelloMessage, HostFacts, ReportMessage } from '../shared/protocol/messages.js';
+import { VERSION } from '../shared/version.js';
+import { createCollectors } from './collectors/registry.js';
+import { readHostFacts } from './collectors/host-facts.js';
+import type { AgentConfig } from './config.js';
+import { DirectorLink, type ReportSource } from './director-link.js';
+import { PluginRunner } from './plugins/runner.js';
+import { Sampler } from './sampler.js';
+import { SampleWindow, summarize } from './sample-window.js';
+
+/** Monotonic milliseconds. */
+const monotonicNow = (): number => performance.now();
+
+export class Agent implements ReportSource {
+  readonly window: SampleWindow;
+  readonly links: DirectorLink[] = [];
+  private readonly plugins: PluginRunner;
+  private readonly sampler: Sampler;
+  private host: HostFacts | undefined;
+  private sampleTimer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  /** In 'once' mode, settles when every plugin has run once. */
+  pluginsOnce: Promise<void> = Promise.resolve();
+  private running = false;
+  /** Samples skipped because the previous one had not finished (slow /proc, overloaded host). */
+  samplesSkipped = 0;
+
+  constructor(
+    readonly config: AgentConfig,
+    private readonly log: Logger,
+  ) {
+    this.window = new SampleWindow(Math.ceil(PROTOCOL.maxReportIntervalMs / config.sampleIntervalMs) + 2);
+    this.plugins = new PluginRunner(config.plugins, log, monotonicNow);
+    this.sampler = new Sampler(createCollectors({ procRoot: config.procRoot, ports: config.ports }), this.plugins, log, monotonicNow);
+  }
+
+  now(): number {
+    return monotonicNow();
+  }
+
+  hello(token: string): HelloMessage {
+    return {
+      type: 'hello',
+      protocol: PROTOCOL.current,
+      agentId: this.config.id,
+      token,
+      agentVersion: VERSION,
+      host: this.host ?? { hostname: this.config.id, cores: 1 },
+      ports: [...this.config.ports],
+    };
+  }
+
+  report(since: number, until: number, seq: number, _intervalMs: number): ReportMessage {
+    let samples = this.window.between(since, until);
+    if (samples.length === 0) {
+      const latest = this.window.latest();
+      samples = latest ? [latest] : [];
+    }
+    return {
+      type: 'report',
+      seq,
+      ts: Date.now(),
+      intervalMs: Math.max(1, Math.round(until - since)),
+      metrics: summarize(samples),
+      plugins: this.plugins.snapshot(until).status,
+    };
+  }
+
+  /**
+   * Starts sampling. 'run': plugins on their schedules and one link per configured director. 'once': every plugin
+   * runs once (the returned promise of `pluginsOnce` settles when they all finished) and nothing connects.
+   */
+  async start(mode: 'run' | 'once' = 'run'): Promise<void> {
+    this.running = true;
+    this.host = await readHostFacts(this.config.procRoot);
+    if (mode === 'run') this.plugins.start();
+    else this.pluginsOnce = this.plugins.runAll().then(() => undefined);
+    await this.takeSample(); // primes the rate collectors
+    this.scheduleSamples(monotonicNow());
+    if (mode === 'once') return;
+    for (const target of this.config.directors) {
+      const link = new DirectorLink(target, this, this.config.reportIntervalMs, this.log);
+      this.links.push(link);
+      link.start();
+    }
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.sampleTimer) clearTimeout(this.sampleTimer);
+    this.sampleTimer = undefined;
+    for (const link of this.links) link.stop();
+    this.plugins.stop();
+  }
+
+  /** Takes one more sample now (after waiting for one in progress), so a report built next includes fresh values. */
+  async settle(): Promise<void> {
+    await this.inFlight;
+    await this.takeSample();
+  }
+
+  /** Samples on a fixed grid (start + k × interval) so timer drift does not accumulate. */
+  private scheduleSamples(origin: number): void {
+    const interval = this.config.sampleIntervalMs;
+    const tick = (): void => {
+      if (!this.running) return;
+      const now = monotonicNow();
+      const next = origin + (Math.floor((now - origin) / interval) + 1) * interval;
+      this.sampleTimer = setTimeout(() => {
+        void this.takeSample().finally(tick);
+      }, next - now);
+    };
+    tick();
+  }
+
+  private takeSample(): Promise<void> {
+    if (this.inFlight) {
+      this.samplesSkipped += 1;
+      return this.inFlight;
+    }
+    this.inFlight = this.sampler
+      .sample()
+      .then((s) => this.window.push(s))
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+    return this.inFlight;
+  }
+}

@@ -1,0 +1,240 @@
+// One agent's connection to one director: hello, welcome, a report every interval, ping/pong, reconnect with backoff.
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { AGENT_DEFAULTS, PROTOCOL } from '../shared/defaults.js';
+import { describeError, DirectorRefusedError, LvsfError } from '../shared/errors.js';
+import type { Logger } from '../shared/logging.js';
+import { LogOnce } from '../shared/logging.js';
+import { decodeDirectorMessage, encodeMessage } from '../shared/protocol/codec.js';
+import type { HelloMessage, ReportMessage } from '../shared/protocol/messages.js';
+import { Backoff } from './backoff.js';
+import type { DirectorTarget } from './config.js';
+
+/** Where a link gets what it sends: the hello (built once) and a report over a window of samples. */
+export interface ReportSource {
+  hello(token: string): HelloMessage;
+  /** A report over samples taken in (since, until]; `until` and `since` are monotonic ms. */
+  report(since: number, until: number, seq: number, intervalMs: number): ReportMessage;
+  /** Monotonic clock, ms. */
+  now(): number;
+}
+
+export type LinkState = 'connecting' | 'awaiting-welcome' | 'ready' | 'backoff' | 'stopped';
+
+export interface LinkStats {
+  connects: number;
+  reportsSent: number;
+  /** Reports not sent because the socket was still busy with earlier data (latest wins, nothing queues). */
+  reportsDropped: number;
+  lastError?: string;
+}
+
+type LinkSettings = typeof AGENT_DEFAULTS.link;
+
+/** Keeps one director fed; every link is independent, so a dead director never delays the others. */
+export class DirectorLink {
+  state: LinkState = 'connecting';
+  reportIntervalMs: number;
+  readonly stats: LinkStats = { connects: 0, reportsSent: 0, reportsDropped: 0 };
+
+  private ws: WebSocket | undefined;
+  private readonly backoff: Backoff;
+  private readonly logOnce = new LogOnce();
+  private readonly log: Logger;
+  private timers = new Set<NodeJS.Timeout>();
+  private reportTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private lastReportAt = 0;
+  private seq = 0;
+  private connectedAt = 0;
+  private refused: DirectorRefusedError | undefined;
+  /** What went wrong on the current connection attempt, if anything. */
+  private attemptError: string | undefined;
+
+  constructor(
+    private readonly target: DirectorTarget,
+    private readonly source: ReportSource,
+    private readonly defaultReportIntervalMs: number,
+    logger: Logger,
+    private readonly settings: LinkSettings = AGENT_DEFAULTS.link,
+  ) {
+    this.log = logger.child({ director: target.url });
+    this.reportIntervalMs = defaultReportIntervalMs;
+    this.backoff = new Backoff({
+      initialMs: settings.backoffInitialMs,
+      maxMs: settings.backoffMaxMs,
+      factor: settings.backoffFactor,
+    });
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  /** Closes the connection for good (agent shutdown). */
+  stop(): void {
+    this.state = 'stopped';
+    this.clearTimers();
+    if (this.ws) {
+      this.ws.removeAllListeners();
+      this.ws.on('error', () => {});
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1001, 'agent stopping');
+      else this.ws.terminate();
+      this.ws = undefined;
+    }
+  }
+
+  private later(ms: number, fn: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+    return t;
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+    this.reportTimer = undefined;
+  }
+
+  private connect(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'connecting';
+    this.refused = undefined;
+    this.attemptError = undefined;
+    let ca: Buffer | undefined;
+    if (this.target.caFile) {
+      try {
+        ca = readFileSync(this.target.caFile);
+      } catch (err) {
+        this.fail(`cannot read CA file ${this.target.caFile}: ${(err as Error).message}`);
+        return;
+      }
+    }
+    const ws = new WebSocket(this.target.url, {
+      handshakeTimeout: this.settings.handshakeTimeoutMs,
+      maxPayload: PROTOCOL.maxMessageBytes,
+      perMessageDeflate: false,
+      ...(ca ? { ca } : {}),
+    });
+    this.ws = ws;
+    ws.on('open', () => this.onOpen(ws));
+    ws.on('message', (data: WebSocket.RawData) => this.onMessage(ws, data));
+    ws.on('unexpected-response', (_req, res) => {
+      this.attemptError = `HTTP ${res.statusCode} instead of a WebSocket upgrade`;
+      ws.terminate();
+    });
+    ws.on('error', (err) => {
+      this.attemptError ??= err.message;
+    });
+    ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
+  }
+
+  private onOpen(ws: WebSocket): void {
+    this.state = 'awaiting-welcome';
+    this.connectedAt = this.source.now();
+    ws.send(encodeMessage(this.source.hello(this.target.token)));
+    this.later(this.settings.welcomeTimeoutMs, () => {
+      if (this.ws === ws && this.state === 'awaiting-welcome') {
+        this.attemptError = `no welcome within ${this.settings.welcomeTimeoutMs} ms`;
+        ws.terminate();
+      }
+    });
+    // Ping/pong: a peer that stops answering is cut off and reconnected, instead of silently absorbing reports.
+    let alive = true;
+    ws.on('pong', () => {
+      alive = true;
+    });
+    this.pingTimer = setInterval(() => {
+      if (!alive) {
+        this.attemptError = `no pong within ${this.settings.pingIntervalMs} ms`;
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+    }, this.settings.pingIntervalMs);
+  }
+
+  private onMessage(ws: WebSocket, data: WebSocket.RawData): void {
+    let msg;
+    try {
+      msg = decodeDirectorMessage(data as Buffer);
+    } catch (err) {
+      // A director speaking nonsense is logged once per kind of nonsense; the connection is restarted.
+      const code = err instanceof LvsfError ? err.code : 'MSG_INVALID';
+      if (this.logOnce.shouldLog('bad-message', code)) this.log.warn({ code }, `director sent a bad message: ${describeError(err)}`);
+      ws.close(1002, code);
+      return;
+    }
+    if (msg.type === 'error') {
+      this.refused = new DirectorRefusedError(this.target.url, msg.code, msg.message);
+      if (this.logOnce.shouldLog('refused', msg.code)) {
+        this.log.error({ code: this.refused.code, remoteCode: msg.code }, this.refused.message);
+      }
+      return; // the director closes the connection; onClose schedules the retry
+    }
+    if (this.state !== 'awaiting-welcome') return; // a repeated welcome changes nothing
+    this.state = 'ready';
+    this.stats.connects += 1;
+    this.reportIntervalMs = msg.reportIntervalMs;
+    this.logOnce.clear('refused');
+    this.logOnce.clear('bad-message');
+    const recovered = this.logOnce.clear('down');
+    this.log.info(
+      { directorId: msg.directorId, reportIntervalMs: msg.reportIntervalMs },
+      `${recovered ? 'reconnected to' : 'connected to'} director ${msg.directorId}, reporting every ${msg.reportIntervalMs} ms`,
+    );
+    this.lastReportAt = this.source.now();
+    this.scheduleReport(ws);
+  }
+
+  private scheduleReport(ws: WebSocket): void {
+    this.reportTimer = this.later(this.reportIntervalMs, () => {
+      if (this.ws !== ws || this.state !== 'ready') return;
+      this.sendReport(ws);
+      this.scheduleReport(ws);
+    });
+  }
+
+  private sendReport(ws: WebSocket): void {
+    const until = this.source.now();
+    if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > this.settings.maxBufferedBytes) {
+      // Latest wins: a report that cannot go out now is dropped; the next one covers the newer window.
+      this.stats.reportsDropped += 1;
+      return;
+    }
+    const report = this.source.report(this.lastReportAt, until, this.seq, this.reportIntervalMs);
+    this.seq += 1;
+    this.lastReportAt = until;
+    ws.send(encodeMessage(report));
+    this.stats.reportsSent += 1;
+    if (this.connectedAt && until - this.connectedAt >= this.settings.backoffResetAfterMs) this.backoff.reset();
+  }
+
+  private onClose(ws: WebSocket, code: number, reason: string): void {
+    if (this.ws !== ws || this.state === 'stopped') return;
+    this.clearTimers();
+    this.ws = undefined;
+    const wasReady = this.state === 'ready';
+    const why = this.refused ? this.refused.message : (this.attemptError ?? `closed (${code}${reason ? ` ${reason}` : ''})`);
+    this.fail(wasReady ? `connection lost: ${why}` : why);
+  }
+
+  private fail(why: string): void {
+    if (this.state === 'stopped') return;
+    if (this.refused) this.backoff.exhaust();
+    const delay = this.backoff.next();
+    this.state = 'backoff';
+    this.stats.lastError = why;
+    // Log the first failure and every change of reason; repeats of the same reason go to debug.
+    const key = this.refused ? `refused:${this.refused.remoteCode}` : why.replace(/\d+ ms/g, '');
+    if (this.logOnce.shouldLog('down', key)) this.log.warn({ retryInMs: delay }, `director unavailable: ${why}; retrying in ${delay} ms`);
+    else this.log.debug({ retryInMs: delay }, `director still unavailable: ${why}`);
+    this.later(delay, () => this.connect());
+  }
+}

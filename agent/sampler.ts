@@ -1,0 +1,42 @@
+// Takes one sample: every built-in collector plus the plugins' latest values, each collector isolated from the others.
+import { CollectorFailedError, describeError, LvsfError } from '../shared/errors.js';
+import { LogOnce, type Logger } from '../shared/logging.js';
+import type { PluginStatus } from '../shared/protocol/messages.js';
+import type { Collector, Metrics } from './collectors/collector.js';
+import type { Sample } from './sample-window.js';
+
+/** What the sampler needs from the plugin runner. */
+export interface PluginValues {
+  snapshot(now: number): { values: Metrics; status: Record<string, PluginStatus> };
+}
+
+export class Sampler {
+  private readonly logOnce = new LogOnce();
+
+  constructor(
+    private readonly collectors: readonly Collector[],
+    private readonly plugins: PluginValues,
+    private readonly log: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  async sample(): Promise<Sample> {
+    const results = await Promise.allSettled(this.collectors.map((c) => c.collect()));
+    const metrics: Metrics = {};
+    results.forEach((r, i) => {
+      const name = this.collectors[i]!.name;
+      if (r.status === 'fulfilled') {
+        Object.assign(metrics, r.value);
+        if (this.logOnce.clear(name)) this.log.info({ collector: name }, `collector ${name} recovered`);
+        return;
+      }
+      const err = r.reason instanceof LvsfError ? r.reason : new CollectorFailedError(name, describeError(r.reason), { cause: r.reason });
+      if (this.logOnce.shouldLog(name, err.code)) {
+        this.log.warn({ collector: name, code: err.code }, `collector ${name} failed, its metrics are absent: ${err.message}`);
+      }
+    });
+    const t = this.now();
+    Object.assign(metrics, this.plugins.snapshot(t).values);
+    return { t, metrics };
+  }
+}
