@@ -1,11 +1,13 @@
 // `lvs-feedback agent`: run the agent from its config file, or print one report with --once.
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { ConfigInvalidError } from '../shared/errors.js';
 import { reportFatal } from '../shared/exit.js';
 import { createLogger, LOG_LEVELS } from '../shared/logging.js';
 import { Agent } from './agent.js';
 import { agentConfigFromData, loadAgentConfig, type AgentConfig } from './config.js';
+import { installAgent } from './install.js';
 import { collectOnce } from './once.js';
 
 export const DEFAULT_AGENT_CONFIG = '/etc/lvs-feedback/agent.yaml';
@@ -48,8 +50,37 @@ async function runAgent(opts: { config?: string; once?: boolean; logLevel?: stri
   });
 }
 
+function installCommand(): Command {
+  return new Command('install')
+    .description('install this agent as a systemd service: config, token and unit under /etc, then start it')
+    .requiredOption('-d, --director <url...>', 'director URL(s), ws://host:7654 or wss://host:7654')
+    .option('-t, --token <token>', "this agent's token (written to /etc/lvs-feedback/agent.token, mode 0600)")
+    .option('--id <id>', 'agent id (default: the host name)')
+    .option('-p, --port <port...>', 'service port(s) to watch (listen queue, established connections)')
+    .option('--root <dir>', 'write under this folder instead of / (image builds); never starts the service', '/')
+    .option('--no-start', 'write the files but do not enable or start the service')
+    .action((opts: { director: string[]; token?: string; id?: string; port?: string[]; root: string; start: boolean }) => {
+      try {
+        const actions = installAgent({
+          root: opts.root,
+          directors: opts.director,
+          ports: (opts.port ?? []).map(Number),
+          start: opts.start,
+          nodePath: process.execPath,
+          cliPath: fileURLToPath(new URL('../shared/cli.js', import.meta.url)),
+          ...(opts.token !== undefined ? { token: opts.token } : {}),
+          ...(opts.id !== undefined ? { id: opts.id } : {}),
+        });
+        for (const line of actions) process.stdout.write(`${line}\n`);
+      } catch (err) {
+        process.exitCode = reportFatal('agent install', err);
+      }
+    });
+}
+
 export function agentCommand(): Command {
   return new Command('agent')
+    .addCommand(installCommand())
     .description('run the agent on a real server: sample load and plugins, report to every director')
     .option('-c, --config <file>', `agent config file (default ${DEFAULT_AGENT_CONFIG})`)
     .option('--once', 'sample for one report interval, print the report as JSON and exit (no director needed)')

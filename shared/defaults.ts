@@ -66,3 +66,20 @@ export const AGENT_DEFAULTS = deepFreeze({
     staleAfterIntervals: 3,
   },
 });
+
+export const DIRECTOR_DEFAULTS = deepFreeze({
+  listen: { host: '0.0.0.0', port: 7654 },
+  /** The report interval the director asks agents for in its welcome. */
+  reportIntervalMs: 2_000,
+  agents: {
+    /** A connection must say hello within this time. */
+    helloTimeoutMs: 5_000,
+    pingIntervalMs: 10_000,
+    /** More messages than this per second on one connection closes it (a report every 500 ms is the fastest legal). */
+    maxMessagesPerSecond: 20,
+    /** Bad messages in a row before a connection is closed; each is answered and logged once. */
+    maxConsecutiveBadMessages: 10,
+    /** Connections beyond this many (authenticated or not) are refused at the upgrade. */
+    maxConnections: 1_024,
+  },
+});

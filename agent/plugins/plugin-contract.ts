@@ -55,4 +55,17 @@ export interface PluginRunResult {
   readonly durationMs: number;
   /** Clock reading (ms) when the run finished. */
   readonly finishedAt: number;
+  /** What an executable wrote on stderr, capped at AGENT_DEFAULTS.plugin.maxStderrBytes (absent if nothing). */
+  readonly stderr?: string;
+}
+
+/** What one run of one plugin produced, before the runner adds its name and timing. */
+export type PluginOutcome =
+  | { readonly ok: true; readonly values: Metrics; readonly stderr?: string }
+  | { readonly ok: false; readonly error: LvsfError; readonly stderr?: string };
+
+/** Options for one run of one plugin. */
+export interface PluginRunOptions {
+  /** Aborted when the agent stops: a module's ctx.signal is aborted, an executable's process group is killed. */
+  readonly signal?: AbortSignal;
 }

@@ -1,0 +1,242 @@
+// The director's door for agents: a WebSocket server that authenticates, validates and rate-limits every connection.
+import { EventEmitter } from 'node:events';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { DIRECTOR_DEFAULTS, PROTOCOL } from '../../shared/defaults.js';
+import {
+  AgentDuplicateError,
+  AgentUnknownError,
+  AuthFailedError,
+  HelloExpectedError,
+  LvsfError,
+  MessageInvalidError,
+} from '../../shared/errors.js';
+import { LogOnce, type Logger } from '../../shared/logging.js';
+import { decodeAgentMessage, encodeMessage } from '../../shared/protocol/codec.js';
+import type { HelloMessage, ReportMessage } from '../../shared/protocol/messages.js';
+import { tokensMatch } from './token.js';
+
+export interface AgentServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** PEM certificate and key: with them the server speaks wss://. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /** Agent id → token. */
+  readonly tokens: ReadonlyMap<string, string>;
+  readonly directorId: string;
+  readonly reportIntervalMs: number;
+  readonly log: Logger;
+  /** Monotonic ms; the time stamp given to every received report. */
+  readonly now: () => number;
+  readonly limits?: typeof DIRECTOR_DEFAULTS.agents;
+}
+
+export interface AgentServerEvents {
+  /** An agent authenticated; `remote` is its address. */
+  hello: [agentId: string, hello: HelloMessage, remote: string];
+  /** A valid report, stamped with the director's clock. */
+  report: [agentId: string, report: ReportMessage, receivedAt: number];
+  /** An authenticated agent's connection ended. */
+  disconnect: [agentId: string, reason: string];
+  /** A message or connection was refused; already answered and logged. */
+  refused: [error: LvsfError, remote: string, agentId: string | undefined];
+}
+
+/** Close codes in the private range: 4000 + the HTTP status the situation resembles. */
+const CLOSE = { badRequest: 4400, unauthorized: 4401, conflict: 4409, tooMany: 4429, goingAway: 1001 } as const;
+
+interface Conn {
+  agentId?: string;
+  remote: string;
+  alive: boolean;
+  badInARow: number;
+  windowStart: number;
+  windowCount: number;
+}
+
+export class AgentServer extends EventEmitter<AgentServerEvents> {
+  private http: HttpServer | undefined;
+  private wss: WebSocketServer | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly byAgent = new Map<string, WebSocket>();
+  private readonly conns = new Map<WebSocket, Conn>();
+  private readonly logOnce = new LogOnce();
+  private readonly limits: typeof DIRECTOR_DEFAULTS.agents;
+
+  constructor(private readonly opts: AgentServerOptions) {
+    super();
+    this.limits = opts.limits ?? DIRECTOR_DEFAULTS.agents;
+  }
+
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  async start(): Promise<number> {
+    const http = this.opts.tls ? createHttpsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }) : createHttpServer();
+    http.on('request', (_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('lvs-feedback director: WebSocket only\n');
+    });
+    const wss = new WebSocketServer({
+      server: http,
+      maxPayload: PROTOCOL.maxMessageBytes,
+      perMessageDeflate: false,
+      verifyClient: (_info, cb) => {
+        if (this.conns.size >= this.limits.maxConnections) cb(false, 503, 'too many connections');
+        else cb(true);
+      },
+    });
+    wss.on('connection', (ws, req) => this.onConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+    this.http = http;
+    this.wss = wss;
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(this.opts.port, this.opts.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+    this.pingTimer = setInterval(() => this.pingAll(), this.limits.pingIntervalMs);
+    return (http.address() as AddressInfo).port;
+  }
+
+  /** Closes every connection with "going away" and stops listening. */
+  async stop(): Promise<void> {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    for (const ws of this.conns.keys()) ws.close(CLOSE.goingAway, 'director stopping');
+    await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
+    for (const ws of this.conns.keys()) ws.terminate();
+    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+  }
+
+  /** Agent ids with an authenticated connection now. */
+  connectedAgents(): string[] {
+    return [...this.byAgent.keys()];
+  }
+
+  private onConnection(ws: WebSocket, remote: string): void {
+    const now = this.opts.now();
+    const conn: Conn = { remote, alive: true, badInARow: 0, windowStart: now, windowCount: 0 };
+    this.conns.set(ws, conn);
+    const helloTimer = setTimeout(() => {
+      if (!conn.agentId) this.refuse(ws, conn, new HelloExpectedError('(nothing)'), CLOSE.badRequest);
+    }, this.limits.helloTimeoutMs);
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('message', (data: RawData) => this.onMessage(ws, conn, data));
+    ws.on('error', () => {}); // 'close' follows; the reason is logged there
+    ws.on('close', (code, reason) => {
+      clearTimeout(helloTimer);
+      this.conns.delete(ws);
+      if (conn.agentId && this.byAgent.get(conn.agentId) === ws) {
+        this.byAgent.delete(conn.agentId);
+        const why = `closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
+        this.opts.log.info({ agentId: conn.agentId, remote }, `agent ${conn.agentId} disconnected: ${why}`);
+        this.emit('disconnect', conn.agentId, why);
+      }
+    });
+  }
+
+  private onMessage(ws: WebSocket, conn: Conn, data: RawData): void {
+    if (!this.withinRate(conn)) {
+      this.refuse(ws, conn, new MessageInvalidError(`more than ${this.limits.maxMessagesPerSecond} messages per second`), CLOSE.tooMany);
+      return;
+    }
+    let msg;
+    try {
+      msg = decodeAgentMessage(data as Buffer);
+    } catch (err) {
+      const error = err instanceof LvsfError ? err : new MessageInvalidError(String(err));
+      if (!conn.agentId || error.code === 'PROTOCOL_VERSION') {
+        this.refuse(ws, conn, error, CLOSE.badRequest);
+        return;
+      }
+      // An authenticated agent's bad report is answered and logged once; it changes nothing. Too many in a row: cut.
+      conn.badInARow += 1;
+      this.answer(ws, conn, error);
+      if (conn.badInARow >= this.limits.maxConsecutiveBadMessages) ws.close(CLOSE.badRequest, 'too many bad messages');
+      return;
+    }
+    conn.badInARow = 0;
+    if (msg.type === 'hello') {
+      if (conn.agentId) this.answer(ws, conn, new MessageInvalidError('hello repeated on an authenticated connection'));
+      else this.onHello(ws, conn, msg);
+      return;
+    }
+    if (!conn.agentId) {
+      this.refuse(ws, conn, new HelloExpectedError(msg.type), CLOSE.badRequest);
+      return;
+    }
+    if (this.logOnce.clear(`bad:${conn.agentId}`)) this.opts.log.info({ agentId: conn.agentId }, `agent ${conn.agentId} sends valid reports again`);
+    this.emit('report', conn.agentId, msg, this.opts.now());
+  }
+
+  private onHello(ws: WebSocket, conn: Conn, hello: HelloMessage): void {
+    const expected = this.opts.tokens.get(hello.agentId);
+    if (expected === undefined) {
+      this.refuse(ws, conn, new AgentUnknownError(hello.agentId), CLOSE.unauthorized, hello.agentId);
+      return;
+    }
+    if (!tokensMatch(hello.token, expected)) {
+      this.refuse(ws, conn, new AuthFailedError(hello.agentId), CLOSE.unauthorized, hello.agentId);
+      return;
+    }
+    if (this.byAgent.has(hello.agentId)) {
+      this.refuse(ws, conn, new AgentDuplicateError(hello.agentId), CLOSE.conflict, hello.agentId);
+      return;
+    }
+    conn.agentId = hello.agentId;
+    this.byAgent.set(hello.agentId, ws);
+    this.logOnce.clear(`refused:${hello.agentId}`);
+    ws.send(
+      encodeMessage({
+        type: 'welcome',
+        protocol: PROTOCOL.current,
+        directorId: this.opts.directorId,
+        reportIntervalMs: this.opts.reportIntervalMs,
+      }),
+    );
+    this.opts.log.info(
+      { agentId: hello.agentId, remote: conn.remote, agentVersion: hello.agentVersion, cores: hello.host.cores },
+      `agent ${hello.agentId} connected from ${conn.remote} (version ${hello.agentVersion}, ${hello.host.cores} cores)`,
+    );
+    this.emit('hello', hello.agentId, hello, conn.remote);
+  }
+
+  /** Sends an error message and logs it once per agent (or address) and code. */
+  private answer(ws: WebSocket, conn: Conn, error: LvsfError, agentId = conn.agentId): void {
+    if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ type: 'error', code: error.code, message: error.message.slice(0, PROTOCOL.maxTextLength) }));
+    const who = agentId ?? conn.remote.replace(/:\d+$/, '');
+    const key = conn.agentId ? `bad:${who}` : `refused:${who}`;
+    if (this.logOnce.shouldLog(key, error.code)) {
+      this.opts.log.warn({ agentId, remote: conn.remote, code: error.code }, `refused message from ${who}: ${error.message}`);
+    }
+    this.emit('refused', error, conn.remote, agentId);
+  }
+
+  private refuse(ws: WebSocket, conn: Conn, error: LvsfError, closeCode: number, agentId?: string): void {
+    this.answer(ws, conn, error, agentId);
+    ws.close(closeCode, error.code);
+  }
+
+  private withinRate(conn: Conn): boolean {
+    const now = this.opts.now();
+    if (now - conn.windowStart >= 1_000) {
+      conn.windowStart = now;
+      conn.windowCount = 0;
+    }
+    conn.windowCount += 1;
+    return conn.windowCount <= this.limits.maxMessagesPerSecond;
+  }
+
+  private pingAll(): void {
+    for (const [ws, conn] of this.conns) {
+      if (!conn.alive) {
+        ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      ws.ping();
+    }
+  }
+}
