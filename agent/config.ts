@@ -36,10 +36,10 @@ export const agentConfigSchema = z.strictObject({
   procRoot: z.string().min(1).default(AGENT_DEFAULTS.procRoot),
   sampleInterval: durationMsSchema
     .pipe(z.number().min(100, 'must be at least 100ms').max(60_000, 'must be at most 60s'))
-    .default(AGENT_DEFAULTS.sampleIntervalMs / 1000),
+    .prefault(AGENT_DEFAULTS.sampleIntervalMs / 1000),
   reportInterval: durationMsSchema
     .pipe(z.number().min(500, 'must be at least 500ms').max(60_000, 'must be at most 60s'))
-    .default(AGENT_DEFAULTS.reportIntervalMs / 1000),
+    .prefault(AGENT_DEFAULTS.reportIntervalMs / 1000),
   ports: z
     .array(z.int().min(1).max(65_535))
     .max(64)

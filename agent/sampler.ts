@@ -1,4 +1,5 @@
 // Takes one sample: every built-in collector plus the plugins' latest values, each collector isolated from the others.
+import { PROTOCOL } from '../shared/defaults.js';
 import { CollectorFailedError, describeError, LvsfError } from '../shared/errors.js';
 import { LogOnce, type Logger } from '../shared/logging.js';
 import type { PluginStatus } from '../shared/protocol/messages.js';
@@ -36,7 +37,28 @@ export class Sampler {
       }
     });
     const t = this.now();
-    Object.assign(metrics, this.plugins.snapshot(t).values);
+    this.mergePluginValues(metrics, this.plugins.snapshot(t).values);
     return { t, metrics };
+  }
+
+  /** Built-in metrics win over a plugin metric of the same name; the report never exceeds the protocol's count. */
+  private mergePluginValues(metrics: Metrics, values: Metrics): void {
+    let count = Object.keys(metrics).length;
+    for (const [name, value] of Object.entries(values)) {
+      if (name in metrics) {
+        if (this.logOnce.shouldLog(`shadow:${name}`, 'PLUGIN_OUTPUT')) {
+          this.log.warn({ metric: name }, `plugin metric ${name} has the name of a built-in metric and is dropped; rename the plugin`);
+        }
+        continue;
+      }
+      if (count >= PROTOCOL.maxMetrics) {
+        if (this.logOnce.shouldLog('cap', 'PLUGIN_OUTPUT')) {
+          this.log.warn({ limit: PROTOCOL.maxMetrics }, `more than ${PROTOCOL.maxMetrics} metrics in one sample; plugin metrics beyond the limit are dropped`);
+        }
+        continue;
+      }
+      metrics[name] = value;
+      count++;
+    }
   }
 }

@@ -68,7 +68,56 @@ export const AGENT_DEFAULTS = deepFreeze({
 });
 
 export const DIRECTOR_DEFAULTS = deepFreeze({
+  /** Director id sent in welcome; empty means the host name. */
+  id: '',
   listen: { host: '0.0.0.0', port: 7654 },
+  logLevel: 'info',
+  /** How often the director decides (reads the table, steps the core, writes changes). */
+  controlIntervalMs: 1_000,
+  /** Local status endpoint (HTTP, JSON) for `lvs-feedback status`; loopback only by default. */
+  status: { host: '127.0.0.1', port: 7655 },
+  /** On exit: leave the table as it is, or write back the configured weights. */
+  onExit: 'leave' as 'leave' | 'restore',
+  ipvsadm: 'ipvsadm',
+  smoothing: {
+    /** EMA time constant for every input (Julian: average each input over about 10 s). */
+    tauMs: 10_000,
+    /** A new or returning agent's first reports do not move its weight for this long (gRPC A58 blackout). */
+    blackoutMs: 10_000,
+  },
+  /** No report for this many report intervals makes an agent stale. */
+  staleAfterIntervals: 3,
+  /** A weight someone else changed in the kernel is left alone this long before control resumes. */
+  externalEditHoldMs: 300_000,
+  service: {
+    mode: 'capacity' as 'capacity' | 'expression',
+    /** Scheduler used only when the director is asked to create the service; *lc schedulers are what weights are for. */
+    scheduler: 'wlc',
+    referenceWeight: 100,
+    minWeight: 0,
+    maxWeight: 1_000,
+    stalePolicy: 'configured' as 'configured' | 'hold' | 'quiesce',
+    damping: {
+      deadbandPct: 5,
+      maxStepPct: 25,
+      minIntervalMs: 4_000,
+      slowStartMs: 60_000,
+      slowStartFromPct: 10,
+    },
+    capacity: {
+      utilizationFloor: 0.1,
+      rateFrom: 'auto' as 'kernel' | 'agent' | 'auto',
+    },
+    fallback: {
+      afterMs: 10_000,
+      recoverAfterMs: 30_000,
+      recoverCount: 1,
+      keepWeight: 1,
+      keepCount: 1,
+    },
+  },
+  realServer: { weight: 100, method: 'masq' as 'masq' | 'route' | 'tunnel', upperThreshold: 0, lowerThreshold: 0 },
+  sorryServer: { weight: 1, method: 'masq' as 'masq' | 'route' | 'tunnel' },
   /** The report interval the director asks agents for in its welcome. */
   reportIntervalMs: 2_000,
   agents: {

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   PLUGIN_OUTPUT: 'A plugin returned or printed something that is not a number, key/value lines or a JSON object of numbers.',
   PLUGIN_THREW: 'A module plugin threw or rejected.',
   PLUGIN_BUSY: 'A plugin was still running from its previous run, so this run was skipped.',
+  EXPRESSION_INVALID: 'A weight expression does not parse, or names an unknown variable or function.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -206,4 +207,13 @@ export function describeError(err: unknown): string {
   if (err instanceof LvsfError) return `${err.code}: ${err.message}`;
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+export class ExpressionInvalidError extends LvsfError {
+  static override readonly code = 'EXPRESSION_INVALID';
+  readonly key: string;
+  constructor(key: string, source: string, reason: string) {
+    super(`${key}: expression "${source}" ${reason}`, { key, source });
+    this.key = key;
+  }
 }

@@ -100,9 +100,12 @@ describe('agent → director over WebSocket', () => {
     await agent.waitForStderr(/director unavailable: connection lost/);
 
     const second = await startServer(first.port);
-    const [, hello] = await nextEvent<[string, HelloMessage, string]>(second.server, 'hello');
+    // Listen for both before either can happen: the first report may follow the welcome at once.
+    const helloSeen = nextEvent<[string, HelloMessage, string]>(second.server, 'hello');
+    const reportSeen = nextEvent<[string, ReportMessage, number]>(second.server, 'report');
+    const [, hello] = await helloSeen;
     expect(hello.agentId).toBe('web1');
-    const [, report] = await nextEvent<[string, ReportMessage, number]>(second.server, 'report');
+    const [, report] = await reportSeen;
     expect(report.seq).toBe(0); // a new connection starts a new sequence; nothing old was queued
     await agent.waitForStderr(/reconnected to director test-director/);
   });

@@ -1,0 +1,49 @@
+// For the service ports in the config: accept-queue length and limit of the listeners, and established connections.
+import { parseNetTcp, TCP_ESTABLISHED, TCP_LISTEN, type TcpSocket } from '../proc/net-tcp.js';
+import { readOptionalProcFile, readProcFile } from '../proc/read-proc.js';
+import type { Collector, CollectorContext, Metrics } from './collector.js';
+
+export function socketMetrics(sockets: readonly TcpSocket[], ports: readonly number[]): Metrics {
+  const out: Metrics = {};
+  let queue = 0;
+  let listening = false;
+  let established = 0;
+  for (const port of ports) {
+    let q = 0;
+    let backlog = 0;
+    let listeners = 0;
+    let est = 0;
+    for (const s of sockets) {
+      if (s.localPort !== port) continue;
+      if (s.state === TCP_LISTEN) {
+        listeners++;
+        q += s.rxQueue;
+        backlog += s.txQueue;
+      } else if (s.state === TCP_ESTABLISHED) est++;
+    }
+    if (listeners > 0) {
+      out[`listen_queue_${port}`] = q;
+      out[`listen_backlog_${port}`] = backlog;
+      queue += q;
+      listening = true;
+    }
+    out[`established_${port}`] = est;
+    established += est;
+  }
+  if (listening) out.listen_queue = queue;
+  out.established = established;
+  return out;
+}
+
+export function socketsCollector(ctx: CollectorContext): Collector {
+  return {
+    name: 'sockets',
+    async collect() {
+      if (ctx.ports.length === 0) return {};
+      const [v4, v6] = await Promise.all([readProcFile(ctx.procRoot, 'net/tcp'), readOptionalProcFile(ctx.procRoot, 'net/tcp6')]);
+      const sockets = parseNetTcp(v4, 'net/tcp');
+      if (v6 !== undefined) sockets.push(...parseNetTcp(v6, 'net/tcp6'));
+      return socketMetrics(sockets, ctx.ports);
+    },
+  };
+}

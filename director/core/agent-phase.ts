@@ -1,0 +1,41 @@
+// Where each agent stands (waiting, blackout, live, stale) and how its reports feed the smoothed inputs.
+import type { CoreSettings } from './core-config.js';
+import { emaNext } from './ema.js';
+import type { ReceivedReport } from './observation.js';
+import type { AgentState } from './state.js';
+
+export type AgentPhase = 'waiting' | 'blackout' | 'live' | 'stale';
+
+export function agentPhase(a: AgentState, now: number, settings: CoreSettings): AgentPhase {
+  if (a.lastReportAt === undefined || a.liveSince === undefined) return 'waiting';
+  if (now - a.lastReportAt >= settings.staleAfterMs) return 'stale';
+  if (now - a.liveSince < settings.smoothing.blackoutMs) return 'blackout';
+  return 'live';
+}
+
+/**
+ * Folds one report into the agent's smoothed inputs. Each metric's mean is one sample covering the report's interval;
+ * a metric the agent stops sending is dropped after the stale time, never turned into 0.
+ */
+export function ingestReport(a: AgentState, r: ReceivedReport, settings: CoreSettings): void {
+  const returning = a.lastReportAt === undefined || r.receivedAt - a.lastReportAt >= settings.staleAfterMs;
+  if (returning) {
+    if (a.lastReportAt !== undefined) a.wasStale = true;
+    a.liveSince = r.receivedAt;
+    a.smoothed = {};
+    a.smoothedAt = {};
+  }
+  const tau = settings.smoothing.tauMs;
+  for (const [name, m] of Object.entries(r.report.metrics)) {
+    a.smoothed[name] = emaNext(a.smoothed[name], m.mean, r.report.intervalMs, tau);
+    a.smoothedAt[name] = r.receivedAt;
+  }
+  for (const [name, at] of Object.entries(a.smoothedAt)) {
+    if (r.receivedAt - at >= settings.staleAfterMs) {
+      delete a.smoothed[name];
+      delete a.smoothedAt[name];
+    }
+  }
+  a.lastReportAt = r.receivedAt;
+  a.lastSeq = r.report.seq;
+}

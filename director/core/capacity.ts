@@ -1,0 +1,43 @@
+// Capacity estimate (gRPC A58 style): completed connection rate ÷ smoothed utilisation, held when the server is idle.
+import type { CapacitySettings } from './core-config.js';
+import { fmt, pct } from './explain.js';
+
+export interface CapacityInputs {
+  /** Smoothed cpu_util_pct of the agent. */
+  readonly utilPct?: number;
+  /** Smoothed new-connection rate from the kernel for this destination. */
+  readonly kernelRate?: number;
+  /** Smoothed tcp_passive_opens_per_s from the agent. */
+  readonly agentRate?: number;
+}
+
+export interface CapacityEstimate {
+  /** The estimate, absent when this decision could not make one. */
+  readonly capacity?: number;
+  readonly rate?: number;
+  readonly note: string;
+}
+
+/** The rate the settings choose: the kernel's per-destination rate, the agent's, or the kernel's when it has one. */
+export function chooseRate(s: CapacitySettings, i: CapacityInputs): number | undefined {
+  if (s.rateFrom === 'kernel') return i.kernelRate;
+  if (s.rateFrom === 'agent') return i.agentRate;
+  return i.kernelRate ?? i.agentRate;
+}
+
+/**
+ * Capacity in connections per second at full CPU, or undefined when this decision cannot estimate it. Below the
+ * utilisation floor the rate is too small a sample for the ratio to mean anything: the server is then taken to be
+ * average (its estimate is forgotten), so a server that once looked slow is never starved for good.
+ */
+export function estimateCapacity(i: CapacityInputs, s: CapacitySettings): CapacityEstimate {
+  const rate = chooseRate(s, i);
+  const util = i.utilPct === undefined ? undefined : i.utilPct / 100;
+  if (rate === undefined) return { note: 'capacity unknown: no connection rate' };
+  if (util === undefined) return { rate, note: 'capacity unknown: no cpu_util_pct' };
+  if (util < s.utilizationFloor || rate <= 0) {
+    return { rate, note: `capacity unknown: utilisation ${pct(util)} below floor ${pct(s.utilizationFloor)}` };
+  }
+  const capacity = rate / util;
+  return { capacity, rate, note: `capacity ${fmt(capacity)}/s = ${fmt(rate)}/s ÷ ${pct(util)} util` };
+}

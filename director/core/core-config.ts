@@ -1,0 +1,104 @@
+// The settings the decision core runs on: the director config after validation, with expressions compiled.
+import type { CompiledExpression } from './expression.js';
+
+export type WeightMode = 'capacity' | 'expression';
+export type StalePolicy = 'configured' | 'hold' | 'quiesce';
+export type ForwardMethod = 'masq' | 'route' | 'tunnel';
+
+export interface SmoothingSettings {
+  /** EMA time constant: a step change in an input reaches 63 % of its size after this long. */
+  readonly tauMs: number;
+  /** A new or returning agent's reports are smoothed but do not move its weight for this long. */
+  readonly blackoutMs: number;
+}
+
+export interface DampingSettings {
+  /** No write unless the target differs from the current weight by at least this % of it (and at least 1). */
+  readonly deadbandPct: number;
+  /** Largest change per write, as % of the larger of the current and the reference weight (at least 1). */
+  readonly maxStepPct: number;
+  /** Least time between two writes to one destination. */
+  readonly minIntervalMs: number;
+  /** A new or returning server's weight may rise from `slowStartFromPct` % of its target to all of it over this time. */
+  readonly slowStartMs: number;
+  readonly slowStartFromPct: number;
+}
+
+export interface CapacitySettings {
+  /** Utilisation (0..1) below which a server's rate says too little to estimate its capacity: the estimate is held. */
+  readonly utilizationFloor: number;
+  /** Where the connection rate comes from: the kernel's per-destination rate, the agent's TCP passive opens, or the first available. */
+  readonly rateFrom: 'kernel' | 'agent' | 'auto';
+}
+
+
+export interface FallbackSettings {
+  /** Every real server overloaded for this long brings in the sorry servers. */
+  readonly afterMs: number;
+  /** The sorry servers leave once `recoverCount` real servers have been usable for this long. */
+  readonly recoverAfterMs: number;
+  readonly recoverCount: number;
+  /** Weight kept on the least-loaded servers when nothing else is usable and there is no sorry server. */
+  readonly keepWeight: number;
+  /** How many least-loaded servers keep that weight. */
+  readonly keepCount: number;
+}
+
+export interface ThresholdSettings {
+  /** Upper connection threshold (-x); 0 = none. */
+  readonly upper: number;
+  /** Lower connection threshold (-y); 0 lets the kernel use 3/4 of upper. */
+  readonly lower: number;
+  /** A variable (e.g. a plugin metric) whose value, when present, sets the upper threshold. */
+  readonly upperFrom?: string;
+}
+
+export interface RealServerSettings {
+  /** `address:port` as in ipvsadm, IPv6 in brackets. */
+  readonly id: string;
+  readonly address: string;
+  readonly port: number;
+  readonly agentId: string;
+  /** The configured weight: the starting point and the stale fallback. */
+  readonly baseWeight: number;
+  readonly minWeight: number;
+  readonly maxWeight: number;
+  readonly method: ForwardMethod;
+  readonly thresholds: ThresholdSettings;
+}
+
+export interface SorryServerSettings {
+  readonly id: string;
+  readonly address: string;
+  readonly port: number;
+  readonly method: ForwardMethod;
+  readonly weight: number;
+}
+
+export interface ServiceSettings {
+  /** The admin's name for the service, used in logs ("web/10.0.0.11:80"). */
+  readonly name: string;
+  /** The kernel's id of the virtual service, e.g. `tcp:10.0.0.1:80` or `fwm:5`. */
+  readonly serviceId: string;
+  readonly mode: WeightMode;
+  /** Expression mode: the weight. Capacity mode: an optional penalty factor (clamped to 0..1). */
+  readonly expression?: CompiledExpression;
+  /** The weight an average server gets in capacity mode. */
+  readonly referenceWeight: number;
+  readonly realServers: readonly RealServerSettings[];
+  readonly sorryServers: readonly SorryServerSettings[];
+  readonly damping: DampingSettings;
+  readonly capacity: CapacitySettings;
+  /** Where a stale agent's server goes: its configured weight, the weight it has, or 0. */
+  readonly stalePolicy: StalePolicy;
+  readonly fallback: FallbackSettings;
+}
+
+export interface CoreSettings {
+  readonly smoothing: SmoothingSettings;
+  /** No report for this long makes an agent stale. */
+  readonly staleAfterMs: number;
+  /** A weight changed in the kernel by someone else is left alone for this long before control resumes. */
+  readonly externalEditHoldMs: number;
+  readonly services: readonly ServiceSettings[];
+}

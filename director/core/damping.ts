@@ -1,0 +1,59 @@
+// Damping: how far and how often one destination's weight may move towards its target in one decision.
+import type { DampingSettings } from './core-config.js';
+
+export interface DampingInput {
+  readonly current: number;
+  readonly target: number;
+  readonly referenceWeight: number;
+  readonly lastWriteAt: number | undefined;
+  readonly now: number;
+  /** Slow start in force: the ceiling the weight may not rise above now. */
+  readonly slowStartCap?: number;
+}
+
+export interface DampingResult {
+  readonly weight: number;
+  /** What damping did, for the explanation; absent when the target was taken as is. */
+  readonly note?: string;
+}
+
+/** Smallest change that is written: `deadbandPct` of the current weight, at least 1. */
+export function deadbandOf(current: number, s: DampingSettings): number {
+  return Math.max(1, (current * s.deadbandPct) / 100);
+}
+
+/** Largest change per write: `maxStepPct` of the larger of the current and the reference weight, at least 1. */
+export function maxStepOf(current: number, referenceWeight: number, s: DampingSettings): number {
+  return Math.max(1, Math.floor((Math.max(current, referenceWeight) * s.maxStepPct) / 100));
+}
+
+/** Applies deadband, minimum write interval, step limit and slow-start ceiling, in that order. */
+export function damp(input: DampingInput, s: DampingSettings): DampingResult {
+  const { current, target, now, lastWriteAt } = input;
+  if (target === current) return { weight: current };
+  const delta = target - current;
+  if (Math.abs(delta) < deadbandOf(current, s)) return { weight: current, note: `within deadband of ${target}` };
+  if (lastWriteAt !== undefined && now - lastWriteAt < s.minIntervalMs) {
+    return { weight: current, note: `next write in ${Math.ceil((s.minIntervalMs - (now - lastWriteAt)) / 1000)}s` };
+  }
+  const step = maxStepOf(current, input.referenceWeight, s);
+  let weight = Math.abs(delta) > step ? current + Math.sign(delta) * step : target;
+  let note = weight !== target ? `step limited from ${target}` : undefined;
+  const cap = input.slowStartCap;
+  if (cap !== undefined && weight > current && weight > cap) {
+    weight = Math.max(current, Math.floor(cap));
+    note = `slow start ceiling ${Math.floor(cap)} (target ${target})`;
+  }
+  return note === undefined ? { weight } : { weight, note };
+}
+
+/**
+ * The slow-start ceiling: from `slowStartFromPct` % of the target up to all of it, linearly over `slowStartMs`,
+ * never below the weight the server had when the ramp began. Undefined once the ramp is over.
+ */
+export function slowStartCap(target: number, from: number, startedAt: number, now: number, s: DampingSettings): number | undefined {
+  if (s.slowStartMs <= 0 || now - startedAt >= s.slowStartMs) return undefined;
+  const frac = Math.max(0, (now - startedAt) / s.slowStartMs);
+  const p0 = s.slowStartFromPct / 100;
+  return Math.max(from, target * (p0 + (1 - p0) * frac));
+}

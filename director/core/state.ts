@@ -1,0 +1,74 @@
+// What the decision core remembers between decisions: per agent, per destination and per service, plain data only.
+import type { HostFacts } from '../../shared/protocol/messages.js';
+
+export interface AgentState {
+  readonly agentId: string;
+  host?: HostFacts;
+  /** Director-clock time of the last report, undefined before the first. */
+  lastReportAt?: number;
+  /** Start of the current run of reports (first report, or first after being stale): the blackout counts from here. */
+  liveSince?: number;
+  /** True once the agent has gone stale at least once since its last live period (a return, not a first arrival). */
+  wasStale: boolean;
+  lastSeq?: number;
+  /** The phase at the previous decision, to notice transitions (stale, live). */
+  phase: 'waiting' | 'blackout' | 'live' | 'stale';
+  /** Smoothed means of every metric the agent reports. */
+  smoothed: Record<string, number>;
+  /** When each smoothed metric was last reported: one the agent stops sending is dropped, never turned into 0. */
+  smoothedAt: Record<string, number>;
+}
+
+export interface DestState {
+  readonly service: string;
+  readonly destId: string;
+  readonly agentId: string;
+  /** The weight in force, as far as the director knows (adopted from the kernel at start). */
+  weight: number;
+  upper: number;
+  lower: number;
+  /** Present in the kernel's table (a health checker may have removed it). */
+  present: boolean;
+  /** The weight last seen in the kernel, to tell an edit by someone else from a write of ours that did not land. */
+  kernelWeight?: number;
+  lastWriteAt?: number;
+  slowStart?: { startedAt: number; from: number };
+  /** Estimated capacity: connections per second at full CPU. */
+  capacity?: number;
+  /** Smoothed new-connection rate the kernel reports for this destination. */
+  kernelRate?: number;
+  kernelRateAt?: number;
+  activeConns?: number;
+  inactiveConns?: number;
+  /** Control paused after an edit by someone else, until this time. */
+  heldUntil?: number;
+  /** The last target and explanation, for status. */
+  target?: number;
+  reason: string;
+  /** Stable kind of the reason the weight is held (for logging a hold once), absent when under control. */
+  holdKind?: string;
+}
+
+export interface ServiceState {
+  readonly name: string;
+  sorryActive: boolean;
+  /** Since when every real server has been overloaded. */
+  overloadedSince?: number;
+  /** Since when enough real servers have been usable again (sorry servers active). */
+  recoveredSince?: number;
+  /** Nothing usable and no sorry server: the least-loaded servers are being kept at a minimum weight. */
+  alarm: boolean;
+}
+
+export interface CoreState {
+  /** Director-clock time of the last decision. */
+  now: number;
+  agents: Record<string, AgentState>;
+  /** Keyed by `service/destId`. */
+  dests: Record<string, DestState>;
+  services: Record<string, ServiceState>;
+}
+
+export function destKey(service: string, destId: string): string {
+  return `${service}/${destId}`;
+}

@@ -1,0 +1,105 @@
+// The status view: what the director knows about every real server, as JSON for tools and as a table for people.
+import type { CoreSettings } from './core/core-config.js';
+import { fmt } from './core/explain.js';
+import { agentPhase } from './core/agent-phase.js';
+import { destKey } from './core/state.js';
+import type { Snapshot } from './controller.js';
+
+export interface DestStatus {
+  readonly service: string;
+  readonly dest: string;
+  readonly agent: string;
+  readonly agentState: string;
+  readonly connected: boolean;
+  /** Seconds since the agent's last report, when it has reported. */
+  readonly lastReportAgeS?: number;
+  readonly present: boolean;
+  readonly weight: number;
+  readonly target?: number;
+  readonly upper: number;
+  readonly lower: number;
+  readonly cpuUtilPct?: number;
+  readonly memAvailablePct?: number;
+  readonly capacity?: number;
+  readonly activeConns?: number;
+  readonly reason: string;
+}
+
+export interface ServiceStatus {
+  readonly name: string;
+  readonly serviceId: string;
+  readonly sorryActive: boolean;
+  readonly alarm: boolean;
+  readonly dests: readonly DestStatus[];
+}
+
+export interface DirectorStatus {
+  readonly directorId: string;
+  readonly table: string;
+  readonly uptimeS: number;
+  readonly lastWriteError?: string;
+  readonly services: readonly ServiceStatus[];
+}
+
+export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot): DirectorStatus {
+  const services = core.services.map((svc): ServiceStatus => {
+    const sd = snap.services.find((s) => s.service === svc.name);
+    const dests = svc.realServers.map((rs): DestStatus => {
+      const d = snap.state.dests[destKey(svc.name, rs.id)]!;
+      const a = snap.state.agents[rs.agentId]!;
+      const round = (v: number | undefined) => (v === undefined ? undefined : Number(fmt(v)));
+      const opt = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+      return {
+        service: svc.name,
+        dest: rs.id,
+        agent: rs.agentId,
+        agentState: agentPhase(a, snap.state.now, core),
+        connected: snap.connected.has(rs.agentId),
+        ...opt('lastReportAgeS', a.lastReportAt === undefined ? undefined : round((snap.state.now - a.lastReportAt) / 1000)),
+        present: d.present,
+        weight: d.weight,
+        ...opt('target', d.target),
+        upper: d.upper,
+        lower: d.lower,
+        ...opt('cpuUtilPct', round(a.smoothed.cpu_util_pct)),
+        ...opt('memAvailablePct', round(a.smoothed.mem_available_pct)),
+        ...opt('capacity', round(d.capacity)),
+        ...opt('activeConns', d.activeConns),
+        reason: d.reason,
+      };
+    });
+    return { name: svc.name, serviceId: svc.serviceId, sorryActive: sd?.sorryActive ?? false, alarm: sd?.alarm ?? false, dests };
+  });
+  return { directorId, table, uptimeS: Math.round(uptimeS), ...(snap.lastWriteError ? { lastWriteError: snap.lastWriteError } : {}), services };
+}
+
+function pad(cells: string[][]): string {
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+/** A fixed-width table, one row per real server, the reason last so it may run long. */
+export function renderStatus(s: DirectorStatus): string {
+  const out: string[] = [`director ${s.directorId} — weights to ${s.table}, up ${s.uptimeS}s${s.lastWriteError ? ` — LAST WRITE FAILED: ${s.lastWriteError}` : ''}`];
+  for (const svc of s.services) {
+    const flags = [svc.sorryActive ? 'SORRY SERVER IN' : '', svc.alarm ? 'ALARM: no usable destination' : ''].filter(Boolean).join(', ');
+    out.push('', `${svc.name} (${svc.serviceId})${flags ? ` — ${flags}` : ''}`);
+    const rows = [['real server', 'agent', 'state', 'cpu', 'mem free', 'capacity', 'weight', 'target', '-x/-y', 'reason']];
+    for (const d of svc.dests) {
+      rows.push([
+        d.dest,
+        d.agent,
+        d.present ? `${d.agentState}${d.connected ? '' : ' (off)'}` : 'ABSENT',
+        d.cpuUtilPct === undefined ? '-' : `${d.cpuUtilPct}%`,
+        d.memAvailablePct === undefined ? '-' : `${d.memAvailablePct}%`,
+        d.capacity === undefined ? '-' : `${d.capacity}/s`,
+        String(d.weight),
+        d.target === undefined ? '-' : String(d.target),
+        d.upper === 0 ? '-' : `${d.upper}/${d.lower}`,
+        d.reason,
+      ]);
+    }
+    out.push(pad(rows));
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { DampingSettings } from '../../../director/core/core-config.js';
+import { damp, slowStartCap } from '../../../director/core/damping.js';
+
+const S: DampingSettings = { deadbandPct: 5, maxStepPct: 25, minIntervalMs: 4_000, slowStartMs: 60_000, slowStartFromPct: 10 };
+const base = { referenceWeight: 100, lastWriteAt: undefined, now: 100_000 };
+
+describe('damping', () => {
+  it('holds a change smaller than the deadband', () => {
+    expect(damp({ ...base, current: 100, target: 96 }, S)).toEqual({ weight: 100, note: 'within deadband of 96' });
+    expect(damp({ ...base, current: 100, target: 95 }, S).weight).toBe(95);
+  });
+
+  it('limits a step to maxStep % of the larger of current and reference weight', () => {
+    expect(damp({ ...base, current: 100, target: 40 }, S)).toEqual({ weight: 75, note: 'step limited from 40' });
+    expect(damp({ ...base, current: 400, target: 0 }, S).weight).toBe(300);
+    expect(damp({ ...base, current: 10, target: 200 }, S).weight).toBe(35);
+  });
+
+  it('waits for the minimum interval since the last write', () => {
+    const r = damp({ ...base, current: 100, target: 50, lastWriteAt: 97_500 }, S);
+    expect(r.weight).toBe(100);
+    expect(r.note).toBe('next write in 2s');
+    expect(damp({ ...base, current: 100, target: 50, lastWriteAt: 96_000 }, S).weight).toBe(75);
+  });
+
+  it('moves from 0 as soon as the target is positive', () => {
+    expect(damp({ ...base, current: 0, target: 1 }, S).weight).toBe(1);
+  });
+
+  it('caps increases under slow start but never forces a decrease', () => {
+    expect(damp({ ...base, current: 10, target: 100, slowStartCap: 20 }, S)).toEqual({ weight: 20, note: 'slow start ceiling 20 (target 100)' });
+    expect(damp({ ...base, current: 80, target: 60, slowStartCap: 20 }, S).weight).toBe(60);
+  });
+
+  it('ramps the slow-start ceiling linearly from slowStartFrom % of the target, never below the starting weight', () => {
+    expect(slowStartCap(100, 0, 0, 0, S)).toBeCloseTo(10);
+    expect(slowStartCap(100, 0, 0, 30_000, S)).toBeCloseTo(55);
+    expect(slowStartCap(100, 70, 0, 30_000, S)).toBe(70);
+    expect(slowStartCap(100, 0, 0, 60_000, S)).toBeUndefined();
+  });
+});
