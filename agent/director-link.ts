@@ -190,6 +190,7 @@ export class DirectorLink {
       `${recovered ? 'reconnected to' : 'connected to'} director ${msg.directorId}, reporting every ${msg.reportIntervalMs} ms`,
     );
     this.lastReportAt = this.source.now();
+    this.seq = 0; // a new connection starts a new sequence
     this.scheduleReport(ws);
   }
 

@@ -8,8 +8,8 @@ import { readProcFile } from '../proc/read-proc.js';
 
 /** Model name and MHz of the first CPU in /proc/cpuinfo (x86 and most others). */
 export function parseCpuinfoFacts(text: string): { cpuModel?: string; cpuMHz?: number } {
-  const model = /^(?:model name|Processor|cpu model)\s*:\s*(.+)$/im.exec(text)?.[1]?.trim();
-  const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/im.exec(text)?.[1]);
+  const model = (/^model name\s*:\s*(.+)$/m.exec(text) ?? /^(?:Processor|cpu model)\s*:\s*(.+)$/m.exec(text))?.[1]?.trim();
+  const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(text)?.[1]);
   return { ...(model ? { cpuModel: model.slice(0, 200) } : {}), ...(Number.isFinite(mhz) && mhz > 0 ? { cpuMHz: Math.round(mhz) } : {}) };
 }
 

@@ -1,4 +1,4 @@
-// For the service ports in the config: accept-queue length and limit of the listeners, and established connections.
+// For the service ports in the config: accept-queue length of the listeners, and established connections.
 import { parseNetTcp, TCP_ESTABLISHED, TCP_LISTEN, type TcpSocket } from '../proc/net-tcp.js';
 import { readOptionalProcFile, readProcFile } from '../proc/read-proc.js';
 import type { Collector, CollectorContext, Metrics } from './collector.js';
@@ -10,20 +10,18 @@ export function socketMetrics(sockets: readonly TcpSocket[], ports: readonly num
   let established = 0;
   for (const port of ports) {
     let q = 0;
-    let backlog = 0;
     let listeners = 0;
     let est = 0;
     for (const s of sockets) {
       if (s.localPort !== port) continue;
       if (s.state === TCP_LISTEN) {
         listeners++;
+        // For a listener /proc/net/tcp puts the accept queue's length in rx_queue (its limit is not shown there).
         q += s.rxQueue;
-        backlog += s.txQueue;
       } else if (s.state === TCP_ESTABLISHED) est++;
     }
     if (listeners > 0) {
       out[`listen_queue_${port}`] = q;
-      out[`listen_backlog_${port}`] = backlog;
       queue += q;
       listening = true;
     }

@@ -9,13 +9,12 @@ export interface TcpSocket {
   readonly state: number;
   /** For a LISTEN socket: the accept queue's length. */
   readonly rxQueue: number;
-  /** For a LISTEN socket: the accept queue's limit (backlog). */
   readonly txQueue: number;
 }
 
 export function parseNetTcp(text: string, file = 'net/tcp'): TcpSocket[] {
   const lines = text.split('\n');
-  if (!/^\s*sl\s+local_address\s+rem_address\s+st\s+tx_queue/.test(lines[0] ?? '')) throw new ProcParseError(file, 'missing the "sl local_address rem_address st tx_queue" header');
+  if (!/^\s*sl\s+local_address\s+rem(?:ote)?_address\s+st\s+tx_queue/.test(lines[0] ?? '')) throw new ProcParseError(file, 'missing the "sl local_address rem_address st tx_queue" header');
   const out: TcpSocket[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!.trim();

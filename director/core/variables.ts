@@ -18,7 +18,6 @@ export const AGENT_METRIC_VARIABLES = {
   run_queue_per_core: 'runnable processes other than the agent, per core',
   load1: 'one-minute load average (a poor signal; prefer run_queue_per_core)',
   listen_queue: 'connections waiting in the accept queues of the agent’s service ports',
-  listen_backlog: 'the accept queue limits of those ports',
   established: 'established TCP connections on the agent’s service ports',
   tcp_passive_opens_per_s: 'TCP connections accepted per second (whole host)',
   tcp_active_opens_per_s: 'TCP connections opened per second (whole host)',
@@ -40,8 +39,8 @@ export const DERIVED_VARIABLES = {
   conn_rate: 'new connections per second the kernel sends to this destination (smoothed)',
 } as const;
 
-/** Per-port agent metrics: `listen_queue_80`, `listen_backlog_443`, `established_8080`. */
-export const PER_PORT_VARIABLE = /^(listen_queue|listen_backlog|established)_([1-9][0-9]{0,4})$/;
+/** Per-port agent metrics: `listen_queue_80`, `established_8080`. */
+export const PER_PORT_VARIABLE = /^(listen_queue|established)_([1-9][0-9]{0,4})$/;
 
 /** Functions and constants an expression may call or name. */
 export const EXPRESSION_FUNCTIONS = ['min', 'max', 'abs', 'sqrt', 'pow', 'exp', 'log', 'log10', 'round', 'floor', 'ceil', 'sign'] as const;

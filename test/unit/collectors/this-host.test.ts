@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createConnection, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollectors } from '../../../agent/collectors/registry.js';
+import { readHostFacts } from '../../../agent/collectors/host-facts.js';
+import { hostFactsSchema } from '../../../shared/protocol/messages.js';
+
+// The collectors against this machine's real /proc, with a real listener whose process is stopped, so connections
+// complete the handshake and wait in its accept queue.
+let listener: ChildProcess;
+let port: number;
+const clients: Socket[] = [];
+
+beforeAll(async () => {
+  listener = spawn(process.execPath, ['-e', "require('net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 16 }, function () { console.log(this.address().port) })"], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(listener.stdout!, 'data')) as [Buffer];
+  port = Number(line.toString().trim());
+  listener.kill('SIGSTOP');
+  for (let i = 0; i < 3; i++) {
+    const c = createConnection({ port, host: '127.0.0.1' });
+    await once(c, 'connect');
+    clients.push(c);
+  }
+});
+
+afterAll(() => {
+  for (const c of clients) c.destroy();
+  listener.kill('SIGKILL');
+});
+
+describe('collectors on this machine', () => {
+  it('give plausible values once primed', async () => {
+    const collectors = createCollectors({ procRoot: '/proc', ports: [port] });
+    await Promise.all(collectors.map((c) => c.collect()));
+    // Burn a little CPU so the interval is not empty, then read again.
+    const until = performance.now() + 150;
+    while (performance.now() < until) Math.sqrt(Math.random());
+    const m = Object.assign({}, ...(await Promise.all(collectors.map((c) => c.collect())))) as Record<string, number>;
+    for (const k of ['cpu_idle_pct', 'cpu_util_pct', 'cpu_iowait_pct', 'cpu_steal_pct', 'mem_available_pct', 'swap_used_pct']) {
+      expect(m[k], k).toBeGreaterThanOrEqual(0);
+      expect(m[k], k).toBeLessThanOrEqual(100);
+    }
+    expect(m.cpu_idle_pct! + m.cpu_util_pct!).toBeCloseTo(100, 2);
+    expect(m.mem_available_bytes).toBeGreaterThan(0);
+    expect(m.mem_available_bytes).toBeLessThanOrEqual(m.mem_total_bytes!);
+    expect(m.procs_running).toBeGreaterThanOrEqual(1);
+    expect(m.swap_in_pages_per_s).toBeGreaterThanOrEqual(0);
+    expect(m.tcp_passive_opens_per_s).toBeGreaterThanOrEqual(0);
+    // Three handshakes done, none accepted: all three wait in the accept queue, and count as established.
+    expect(m[`listen_queue_${port}`]).toBe(3);
+    expect(m[`established_${port}`]).toBe(3);
+  });
+
+  it('read host facts that the hello schema accepts', async () => {
+    const facts = await readHostFacts('/proc');
+    expect(facts.cores).toBeGreaterThanOrEqual(1);
+    expect(facts.memTotalBytes).toBeGreaterThan(0);
+    expect(hostFactsSchema.safeParse(facts).success).toBe(true);
+  });
+});
