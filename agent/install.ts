@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../shared/version.js';
+import { AGENT_NODE_FLAGS } from '../shared/defaults.js';
 import { renderUnit } from '../shared/systemd-unit.js';
 import { agentConfigFromData } from './config.js';
 
@@ -68,7 +69,7 @@ export function installAgent(opts: AgentInstallOptions): string[] {
     at(unitPath),
     renderUnit({
       description: 'lvs-feedback agent: reports this real server\'s load to the LVS directors',
-      execStart: [opts.nodePath, opts.cliPath, 'agent', '--config', configPath],
+      execStart: [opts.nodePath, ...AGENT_NODE_FLAGS, opts.cliPath, 'agent', '--config', configPath],
     }),
   );
   done.push(`wrote ${unitPath}`);

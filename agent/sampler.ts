@@ -21,8 +21,22 @@ export class Sampler {
     private readonly now: () => number,
   ) {}
 
+  private readonly lastRun = new Map<Collector, number>();
+
   async sample(): Promise<Sample> {
-    const results = await Promise.allSettled(this.collectors.map((c) => c.collect()));
+    const started = this.now();
+    const due = this.collectors.map((c) => {
+      const last = this.lastRun.get(c);
+      // A little slack so timer jitter does not skip a collector whose interval equals the sample interval.
+      return c.minIntervalMs === undefined || last === undefined || started - last >= c.minIntervalMs - 50;
+    });
+    const results = await Promise.allSettled(
+      this.collectors.map((c, i) => {
+        if (!due[i]) return Promise.resolve({});
+        this.lastRun.set(c, started);
+        return c.collect();
+      }),
+    );
     const metrics: Metrics = {};
     results.forEach((r, i) => {
       const name = this.collectors[i]!.name;

@@ -12,6 +12,8 @@ export interface CollectorContext {
 
 export interface Collector {
   readonly name: string;
+  /** Costly collectors run at most this often; the samples in between simply lack their metrics. */
+  readonly minIntervalMs?: number;
   /**
    * Reads the current values. Rate and percentage collectors keep the previous counters between calls and return
    * values averaged over the time since the previous call; their first call only primes them (returns {}).

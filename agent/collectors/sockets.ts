@@ -1,6 +1,7 @@
 // For the service ports in the config: accept-queue length of the listeners, and established connections.
 import { parseNetTcp, TCP_ESTABLISHED, TCP_LISTEN, type TcpSocket } from '../proc/net-tcp.js';
-import { readOptionalProcFile, readProcFile } from '../proc/read-proc.js';
+import { readOptionalProcTable, readProcTable } from '../proc/read-proc.js';
+import { AGENT_DEFAULTS } from '../../shared/defaults.js';
 import type { Collector, CollectorContext, Metrics } from './collector.js';
 
 export function socketMetrics(sockets: readonly TcpSocket[], ports: readonly number[]): Metrics {
@@ -36,9 +37,11 @@ export function socketMetrics(sockets: readonly TcpSocket[], ports: readonly num
 export function socketsCollector(ctx: CollectorContext): Collector {
   return {
     name: 'sockets',
+    // Each read of /proc/net/tcp walks the kernel's whole connection hash (about 2 ms per file on a large host).
+    minIntervalMs: AGENT_DEFAULTS.socketsMinIntervalMs,
     async collect() {
       if (ctx.ports.length === 0) return {};
-      const [v4, v6] = await Promise.all([readProcFile(ctx.procRoot, 'net/tcp'), readOptionalProcFile(ctx.procRoot, 'net/tcp6')]);
+      const [v4, v6] = await Promise.all([readProcTable(ctx.procRoot, 'net/tcp'), readOptionalProcTable(ctx.procRoot, 'net/tcp6')]);
       const sockets = parseNetTcp(v4, 'net/tcp');
       if (v6 !== undefined) sockets.push(...parseNetTcp(v6, 'net/tcp6'));
       return socketMetrics(sockets, ctx.ports);

@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { LvsfError, PluginLoadError, PluginThrewError, PluginTimeoutError } from '../../shared/errors.js';
 import { normalizePluginValue } from './parse-output.js';
 import type { ModulePlugin, ModulePluginSpec, PluginContext, PluginOutcome, PluginRunOptions } from './plugin-contract.js';
@@ -48,7 +47,8 @@ export async function loadModulePlugin(name: string, path: string): Promise<Modu
   let mod: Record<string, unknown>;
   try {
     mod = (TS_EXTENSIONS as readonly string[]).includes(ext)
-      ? ((await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>)
+      ? // The TypeScript loader is loaded only when a .ts plugin is configured: it costs the agent memory otherwise.
+        ((await (await import('tsx/esm/api')).tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>)
       : ((await import(pathToFileURL(path).href)) as Record<string, unknown>);
   } catch (err) {
     throw new PluginLoadError(name, `${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

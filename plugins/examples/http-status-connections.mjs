@@ -7,6 +7,29 @@
 // nginx needs `location = /nginx_status { stub_status; allow 127.0.0.1; deny all; }`;
 // Apache needs mod_status with `<Location "/server-status"> SetHandler server-status; Require local`.
 
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
+
+/**
+ * GETs a small page with node:http rather than fetch(): the agent runs this in its own process every interval, and
+ * fetch() would load a whole HTTP client (several MB of memory) for one short request.
+ */
+function getText(url, signal) {
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const req = get(url, { signal, headers: { accept: 'text/plain' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        if (body.length < 65536) body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
 /** nginx: "Active connections: 291 \n…\nReading: 6 Writing: 179 Waiting: 106". */
 function parseNginx(text) {
   const active = /^Active connections:\s*(\d+)/m.exec(text);
@@ -46,14 +69,13 @@ export default {
     const url = String(ctx.options.url ?? 'http://127.0.0.1/nginx_status');
     let res;
     try {
-      res = await fetch(url, { signal: ctx.signal, headers: { accept: 'text/plain' } });
+      res = await getText(url, ctx.signal);
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      const cause = err.cause?.code ?? err.cause?.message ?? err.message;
-      throw new Error(`cannot reach ${url}: ${cause}; set options.url to the nginx stub_status or Apache server-status?auto page`);
+      throw new Error(`cannot reach ${url}: ${err.code ?? err.message}; set options.url to the nginx stub_status or Apache server-status?auto page`);
     }
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`.trim());
+    const text = res.text;
+    if (res.status < 200 || res.status > 299) throw new Error(`${url} answered ${res.status} ${res.statusText}`.trim());
     const values = parseNginx(text) ?? parseApache(text);
     if (!values) {
       const apacheHint = /<html/i.test(text) ? ' (for Apache, add ?auto to the URL)' : '';

@@ -1,4 +1,4 @@
-// Benchmark: what a real agent costs a real server (RSS and CPU) over 60 s at 1 s sampling with three plugins.
+// Benchmark: what a real agent costs a real server (RSS and CPU) over 60 s at 1 s sampling with three plugins at their default interval.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { AgentServer } from '../../dist/director/agents/agent-server.js';
 import { createLogger } from '../../dist/shared/logging.js';
+import { AGENT_NODE_FLAGS } from '../../dist/shared/defaults.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -46,15 +47,19 @@ writeFileSync(
     sampleInterval: '1s',
     ports: [22, 80],
     plugins: [
-      { name: 'mailq', module: join(ROOT, 'plugins/examples/postfix-mailq.mjs'), interval: '1s', options: { spool: join(dir, 'spool') } },
-      { name: 'nginx', module: join(ROOT, 'plugins/examples/http-status-connections.mjs'), interval: '1s', options: { url: `http://127.0.0.1:${status.address().port}/` } },
-      { name: 'sockets', exec: [join(ROOT, 'plugins/examples/sockets-and-files.sh')], interval: '1s' },
+      // LVSF_BENCH_PLUGINS=none measures the built-in collectors alone.
+      ...(process.env.LVSF_BENCH_PLUGINS === 'none' ? [] : [
+      { name: 'mailq', module: join(ROOT, 'plugins/examples/postfix-mailq.mjs'), options: { spool: join(dir, 'spool') } },
+      { name: 'nginx', module: join(ROOT, 'plugins/examples/http-status-connections.mjs'), options: { url: `http://127.0.0.1:${status.address().port}/` } },
+      { name: 'sockets', exec: [join(ROOT, 'plugins/examples/sockets-and-files.sh')] },
+      ]),
     ],
     logLevel: 'warn',
   }),
 );
 
-const agent = spawn(process.execPath, [join(ROOT, 'dist/shared/cli.js'), 'agent', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+const NODE_FLAGS = process.env.LVSF_NODE_FLAGS !== undefined ? process.env.LVSF_NODE_FLAGS.split(' ').filter(Boolean) : [...AGENT_NODE_FLAGS];
+const agent = spawn(process.execPath, [...NODE_FLAGS, join(ROOT, 'dist/shared/cli.js'), 'agent', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
 
 /** utime+stime of the agent itself, and of the plugin processes it waited for, in seconds. */
 function cpuSeconds(pid) {
@@ -81,7 +86,7 @@ const wall = (end.t - start.t) / 1000;
 const pct = (x) => ((100 * x) / wall).toFixed(2);
 const selfCpu = end.cpu.self - start.cpu.self;
 const childCpu = end.cpu.children - start.cpu.children;
-console.log(`agent cost over ${wall.toFixed(1)} s (after ${WARMUP_SECONDS} s warm-up), 1 s sampling, 3 plugins at 1 s, ${end.reports - start.reports} reports delivered`);
+console.log(`agent cost over ${wall.toFixed(1)} s (after ${WARMUP_SECONDS} s warm-up), 1 s sampling, 3 plugins at their default interval (2 s), ${end.reports - start.reports} reports delivered, node flags: ${NODE_FLAGS.join(' ') || '(none)'}`);
 console.log(`  RSS        max ${Math.max(...rss).toFixed(1)} MB, mean ${(rss.reduce((a, b) => a + b, 0) / rss.length).toFixed(1)} MB   (target ≤ 60 MB)`);
 console.log(`  CPU agent  ${pct(selfCpu)} % of one core   (target ≤ 1 %)`);
 console.log(`  CPU plugin processes (the shell script and its awk) ${pct(childCpu)} % of one core; together ${pct(selfCpu + childCpu)} %`);
