@@ -105,7 +105,7 @@ export const directorConfigSchema = z.strictObject({
   reportInterval: duration(PROTOCOL.minReportIntervalMs, PROTOCOL.maxReportIntervalMs).prefault(D.reportIntervalMs / 1000),
   controlInterval: duration(100, 60_000).prefault(D.controlIntervalMs / 1000),
   dryRun: z.boolean().default(false),
-  ipvsadm: z.string().min(1).default(D.ipvsadm),
+  ipvsadm: z.string().min(1).default(D.ipvs.binary),
   onExit: z.enum(['leave', 'restore']).default(D.onExit),
   smoothing: z
     .strictObject({ timeConstant: duration(0, 3_600_000).prefault(D.smoothing.tauMs / 1000), blackout: duration(0, 3_600_000).prefault(D.smoothing.blackoutMs / 1000) })

@@ -87,7 +87,14 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
   status: { host: '127.0.0.1', port: 7655 },
   /** On exit: leave the table as it is, or write back the configured weights. */
   onExit: 'leave' as 'leave' | 'restore',
-  ipvsadm: 'ipvsadm',
+  ipvs: {
+    /** The ipvsadm binary the director runs. */
+    binary: 'ipvsadm',
+    /** Time one ipvsadm process may take before it is killed. */
+    timeoutMs: 10_000,
+    /** Re-sends of lines that did not land, before they are reported failed. */
+    retries: 2,
+  },
   smoothing: {
     /** EMA time constant for every input (Julian: average each input over about 10 s). */
     tauMs: 10_000,

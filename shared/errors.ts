@@ -24,6 +24,9 @@ export const ERROR_CODES = {
   PLUGIN_THREW: 'A module plugin threw or rejected.',
   PLUGIN_BUSY: 'A plugin was still running from its previous run, so this run was skipped.',
   EXPRESSION_INVALID: 'A weight expression does not parse, or names an unknown variable or function.',
+  IPVS_PARSE: 'The output of ipvsadm does not have the expected format.',
+  IPVS_COMMAND: 'ipvsadm could not be run, timed out, or failed.',
+  IPVS_APPLY: 'Some changes did not reach the kernel table after retries.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -215,5 +218,26 @@ export class ExpressionInvalidError extends LvsfError {
   constructor(key: string, source: string, reason: string) {
     super(`${key}: expression "${source}" ${reason}`, { key, source });
     this.key = key;
+  }
+}
+
+export class IpvsParseError extends LvsfError {
+  static override readonly code = 'IPVS_PARSE';
+  constructor(where: string, reason: string) {
+    super(`${where}: ${reason}`, { where });
+  }
+}
+
+export class IpvsCommandError extends LvsfError {
+  static override readonly code = 'IPVS_COMMAND';
+  constructor(command: string, reason: string, options?: { cause?: unknown }) {
+    super(`${command}: ${reason}`, { command }, options);
+  }
+}
+
+export class IpvsApplyError extends LvsfError {
+  static override readonly code = 'IPVS_APPLY';
+  constructor(lines: readonly string[], reason: string) {
+    super(`${lines.length} change(s) did not land: ${reason}`, { lines });
   }
 }
