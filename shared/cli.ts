@@ -3,12 +3,17 @@
 import { Command } from 'commander';
 import { agentCommand } from '../agent/cli.js';
 import { pluginCommand } from '../agent/plugins/plugin-test-command.js';
+import { directorCommand, statusCommand } from '../director/cli.js';
+import { demoCommand } from '../director/demo/demo.js';
 import { VERSION } from './version.js';
 
 const program = new Command('lvs-feedback')
   .description('Load feedback for Linux Virtual Server: agents report real-server load, directors set IPVS weights.')
   .version(VERSION)
   .addCommand(agentCommand())
-  .addCommand(pluginCommand());
+  .addCommand(directorCommand())
+  .addCommand(statusCommand())
+  .addCommand(pluginCommand())
+  .addCommand(demoCommand());
 
 await program.parseAsync(process.argv);

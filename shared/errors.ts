@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   PLUGIN_THREW: 'A module plugin threw or rejected.',
   PLUGIN_BUSY: 'A plugin was still running from its previous run, so this run was skipped.',
   EXPRESSION_INVALID: 'A weight expression does not parse, or names an unknown variable or function.',
+  STATUS_UNREACHABLE: 'lvs-feedback status could not reach the director’s status endpoint.',
   IPVS_PARSE: 'The output of ipvsadm does not have the expected format.',
   IPVS_COMMAND: 'ipvsadm could not be run, timed out, or failed.',
   IPVS_APPLY: 'Some changes did not reach the kernel table after retries.',
@@ -239,5 +240,12 @@ export class IpvsApplyError extends LvsfError {
   static override readonly code = 'IPVS_APPLY';
   constructor(lines: readonly string[], reason: string) {
     super(`${lines.length} change(s) did not land: ${reason}`, { lines });
+  }
+}
+
+export class StatusUnreachableError extends LvsfError {
+  static override readonly code = 'STATUS_UNREACHABLE';
+  constructor(url: string, reason: string) {
+    super(`cannot reach ${url}: ${reason} (is the director running, with status enabled?)`, { url });
   }
 }

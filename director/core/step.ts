@@ -14,6 +14,9 @@ import { thresholdChanged, thresholdsFor } from './thresholds.js';
 
 const KERNEL_MAX_WEIGHT = 65_535;
 
+/** Variables that come from the config, not from measurements. */
+const CONSTANT_VARIABLES = new Set(['base_weight', 'reference_weight']);
+
 /** The state before the first decision: configured weights and thresholds, every agent waiting. */
 export function initialState(settings: CoreSettings, now: number): CoreState {
   const state: CoreState = { now, agents: {}, dests: {}, services: {} };
@@ -272,8 +275,9 @@ function liveTarget(svc: ServiceSettings, d: DestState, scope: ReadonlyMap<strin
   if (svc.mode === 'expression') {
     const r = svc.expression!.evaluate(scope);
     if (!r.ok) return { target: d.weight, reason: `weight kept: ${r.why}`, holdKind: `input:${r.why}` };
-    const inputs = svc.expression!.variables.slice(0, 4).map((v) => `${v} ${fmt(scope.get(v))}`);
-    return { target: r.value, reason: `${inputs.join(', ')}${inputs.length ? ': ' : ''}${svc.expression!.source} = ${fmt(r.value)}` };
+    // The inputs that vary, then the result: "cpu_idle_pct 12, postfix_mailq 40 → 55". Config constants add nothing.
+    const inputs = svc.expression!.variables.filter((v) => !CONSTANT_VARIABLES.has(v)).slice(0, 5).map((v) => `${v} ${fmt(scope.get(v))}`);
+    return { target: r.value, reason: `${inputs.length ? inputs.join(', ') : svc.expression!.source} → ${fmt(r.value)}` };
   }
   if (meanCapacity === undefined || meanCapacity <= 0) {
     return { target: d.weight, reason: `weight kept: ${capacityNote ?? 'capacity unknown'}`, holdKind: 'capacity-unknown' };

@@ -1,0 +1,84 @@
+// `lvs-feedback director` (run it, or check its config) and `lvs-feedback status` (what a running director knows).
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { renderUnit } from '../shared/systemd-unit.js';
+import { StatusUnreachableError } from '../shared/errors.js';
+import { reportFatal } from '../shared/exit.js';
+import { createLogger, LOG_LEVELS } from '../shared/logging.js';
+import { DIRECTOR_DEFAULTS } from '../shared/defaults.js';
+import { loadDirectorConfig } from './config.js';
+import { startDirector } from './director.js';
+import { renderStatus, type DirectorStatus } from './status-view.js';
+
+export const DEFAULT_DIRECTOR_CONFIG = '/etc/lvs-feedback/director.yaml';
+
+async function runDirector(opts: { config: string; dryRun?: boolean; logLevel?: string }): Promise<void> {
+  const config = loadDirectorConfig(opts.config);
+  const log = createLogger('director', (opts.logLevel ?? config.logLevel) as (typeof LOG_LEVELS)[number]);
+  const director = await startDirector(config, log, opts.dryRun ? { dryRun: true } : {});
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, `director stopping on ${signal}`);
+      void director.stop().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+/** The director's unit: runs as root with only the capability ipvsadm needs. */
+export function directorUnit(configPath: string): string {
+  return renderUnit({
+    description: 'lvs-feedback director: load feedback to IPVS weights',
+    execStart: [process.execPath, fileURLToPath(new URL('../shared/cli.js', import.meta.url)), 'director', '--config', configPath],
+    extraService: ['# ipvsadm needs CAP_NET_ADMIN (and reads /proc/net/ip_vs).', 'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_BIND_SERVICE'],
+  });
+}
+
+export function directorCommand(): Command {
+  const cmd = new Command('director')
+    .description('run the director: accept agents, decide weights, write them to the IPVS table')
+    .option('-c, --config <file>', 'config file', DEFAULT_DIRECTOR_CONFIG)
+    .option('--dry-run', 'decide and log the exact ipvsadm lines, but write nothing to the kernel')
+    .option('--check', 'validate the config (keys, agents, expressions) and exit: 0 when good, 78 when not')
+    .option('--print-unit', 'print a systemd unit for this director (redirect it to /etc/systemd/system/lvs-feedback-director.service)')
+    .addOption(new Option('--log-level <level>', 'override the config’s log level').choices(LOG_LEVELS))
+    .action(async (opts: { config: string; dryRun?: boolean; check?: boolean; printUnit?: boolean; logLevel?: string }) => {
+      try {
+        if (opts.printUnit) {
+          process.stdout.write(directorUnit(resolve(opts.config)));
+          return;
+        }
+        if (opts.check) {
+          const config = loadDirectorConfig(opts.config);
+          const dests = config.core.services.reduce((n, s) => n + s.realServers.length, 0);
+          process.stdout.write(`${opts.config}: ok — ${config.core.services.length} service(s), ${dests} real server(s), ${config.tokens.size} agent(s)\n`);
+          return;
+        }
+        await runDirector(opts);
+      } catch (err) {
+        process.exitCode = reportFatal('director', err);
+      }
+    });
+  return cmd;
+}
+
+export function statusCommand(): Command {
+  const d = DIRECTOR_DEFAULTS.status;
+  return new Command('status')
+    .description('show what a running director knows: agents, smoothed inputs, weights and why')
+    .option('-u, --url <url>', 'the director’s status endpoint', `http://${d.host}:${d.port}/status`)
+    .option('--json', 'print the raw JSON')
+    .action(async (opts: { url: string; json?: boolean }) => {
+      try {
+        const res = await fetch(opts.url, { signal: AbortSignal.timeout(5_000) }).catch((err: Error) => {
+          throw new StatusUnreachableError(opts.url, (err.cause as Error | undefined)?.message ?? err.message);
+        });
+        const body = (await res.json()) as DirectorStatus;
+        process.stdout.write(opts.json ? `${JSON.stringify(body, null, 2)}\n` : renderStatus(body));
+      } catch (err) {
+        process.exitCode = reportFatal('status', err);
+      }
+    });
+}
