@@ -9,21 +9,28 @@ export type ListCounters = Map<string, Map<string, Record<string, number>>>;
 const PROTO: Record<string, ServiceProtocol> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp', FWM: 'fwm' };
 
 /**
- * Reads any `-Ln` listing: the header line starting with "  -> RemoteAddress:Port" names the destination columns;
+ * Reads any `-Ln` listing: the header line starting with "  -> RemoteAddress:Port" (or, for --stats and --rate, the
+ * "Prot LocalAddress:Port" line) names the destination columns;
  * service lines start with TCP/UDP/SCTP/FWM, destination lines with "->".
  */
 export function parseList(text: string, what: string): ListCounters {
   const out: ListCounters = new Map();
   let columns: string[] | undefined;
+  let protColumns: string[] = [];
   let current: Map<string, Record<string, number>> | undefined;
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     const where = `${what} line ${i + 1}`;
-    if (!line || line.startsWith('IP Virtual Server') || line.startsWith('Prot ')) return;
+    if (!line || line.startsWith('IP Virtual Server')) return;
     const tokens = line.split(/\s+/);
+    if (tokens[0] === 'Prot') {
+      // --stats and --rate name their columns here; the plain listing names them on the "->" header line.
+      protColumns = tokens.slice(2);
+      return;
+    }
     if (tokens[0] === '->') {
       if (tokens[1] === 'RemoteAddress:Port') {
-        columns = tokens.slice(2);
+        columns = tokens.length > 2 ? tokens.slice(2) : protColumns;
         return;
       }
       if (!current || !columns) throw new IpvsParseError(where, 'destination line before its service or header');
