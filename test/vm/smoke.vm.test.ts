@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseList } from '../../director/ipvs/parse-list.js';
+import { parseSave } from '../../director/ipvs/parse-save.js';
+import { runInGuest, type GuestResult } from './guest.js';
+
+// The harness itself, on a real IPVS kernel: weights decide shares exactly, an -R batch applies, -x stops new work.
+let run: GuestResult;
+const results = (): Record<string, unknown> => JSON.parse(readFileSync(join(run.shareDir, 'results.json'), 'utf8')) as Record<string, unknown>;
+
+beforeAll(async () => {
+  run = await runInGuest(`
+source test/vm/topology.sh
+setup_topology
+for s in rs1 rs2 rs3; do start_http $s; done
+ipvsadm -A -t 10.0.0.1:80 -s wrr
+ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.11:80 -m -w 100
+ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.12:80 -m -w 50
+ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.13:80 -m -w 0
+first=$(requests 300)
+printf '%s\\n' '-e -t 10.0.0.1:80 -r 10.0.1.11:80 -m -w 1 -x 0 -y 0' '-e -t 10.0.0.1:80 -r 10.0.1.12:80 -m -w 2 -x 0 -y 0' '-e -t 10.0.0.1:80 -r 10.0.1.13:80 -m -w 3 -x 0 -y 0' | ipvsadm -R
+second=$(requests 300)
+ipvsadm -Sn > /lvsf-share/save.txt
+ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.13:80 -m -w 3 -x 5 -y 0
+third=$(requests 60)
+ipvsadm -Ln --exact > /lvsf-share/list.txt
+ipvsadm -Ln --rate --exact > /lvsf-share/rate.txt
+echo "{\\"first\\":$first,\\"second\\":$second,\\"third\\":$third}" > /lvsf-share/results.json
+`);
+});
+
+describe('real IPVS kernel in the microVM', () => {
+  it('boots and runs the script', () => {
+    expect(run.exitCode, run.output + run.console.slice(-2000)).toBe(0);
+  });
+
+  it('wrr weights 100/50/0 split 300 new connections exactly 200/100/0', () => {
+    expect(results().first).toEqual({ rs1: 200, rs2: 100 });
+  });
+
+  it('one ipvsadm -R batch of -e lines changes the weights to 1/2/3: 50/100/150', () => {
+    expect(results().second).toEqual({ rs1: 50, rs2: 100, rs3: 150 });
+    const table = parseSave(readFileSync(join(run.shareDir, 'save.txt'), 'utf8'));
+    expect([...table.services.get('tcp:10.0.0.1:80')!.dests.values()].map((d) => [d.weight, d.method])).toEqual([[1, 'masq'], [2, 'masq'], [3, 'masq']]);
+  });
+
+  it('an upper threshold stops new connections to a destination at -x', () => {
+    const third = results().third as Record<string, number>;
+    // rs3 holds 150 inactive entries (TIME_WAIT), far over -x 5. The kernel marks a destination overloaded when it binds
+    // a connection to it, so one more connection arrives after -x is set, and none after that.
+    expect(third.rs3 ?? 0).toBeLessThanOrEqual(1);
+    expect((third.rs1 ?? 0) + (third.rs2 ?? 0)).toBe(60);
+  });
+
+  it('the listings parse with the project’s parsers', () => {
+    const conns = parseList(readFileSync(join(run.shareDir, 'list.txt'), 'utf8'), 'ipvsadm -Ln');
+    expect(conns.get('tcp:10.0.0.1:80')!.get('10.0.1.13:80')!.InActConn).toBeGreaterThanOrEqual(150);
+    const rates = parseList(readFileSync(join(run.shareDir, 'rate.txt'), 'utf8'), 'ipvsadm -Ln --rate');
+    expect(rates.get('tcp:10.0.0.1:80')!.size).toBe(3);
+  });
+});
