@@ -4,9 +4,8 @@ import { IpvsCommandError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logging.js';
 import type { ApplyResult, IpvsDriver } from './driver.js';
 import { DIRECTOR_DEFAULTS } from '../../shared/defaults.js';
-import type { Dest, IpvsTable, Service } from './model.js';
-import { parseList } from './parse-list.js';
-import { parseSave } from './parse-save.js';
+import { mergeListings } from './merge-listings.js';
+import type { IpvsTable } from './model.js';
 import { lineLanded } from './verify.js';
 
 export interface IpvsadmOptions {
@@ -57,28 +56,14 @@ export class IpvsadmDriver implements IpvsDriver {
     return r.stdout;
   }
 
-  /** The table (-Sn) with each destination's connections (-Ln) and rate (--rate), all with --exact numbers. */
+  /** The table: -Sn for methods and weights, --thresholds for -x/-y and connections, --rate for new connections/s. */
   async read(): Promise<IpvsTable> {
-    const [save, list, rate] = await Promise.all([this.output(['-Sn']), this.output(['-Ln', '--exact']), this.output(['-Ln', '--rate', '--exact'])]);
-    const table = parseSave(save);
-    const conns = parseList(list, 'ipvsadm -Ln');
-    const rates = parseList(rate, 'ipvsadm -Ln --rate');
-    const services = new Map<string, Service>();
-    for (const [id, s] of table.services) {
-      const dests = new Map<string, Dest>();
-      for (const [did, d] of s.dests) {
-        const c = conns.get(id)?.get(did);
-        const r = rates.get(id)?.get(did);
-        dests.set(did, {
-          ...d,
-          ...(c?.ActiveConn !== undefined ? { activeConns: c.ActiveConn } : {}),
-          ...(c?.InActConn !== undefined ? { inactiveConns: c.InActConn } : {}),
-          ...(r?.CPS !== undefined ? { cps: r.CPS } : {}),
-        });
-      }
-      services.set(id, { ...s, dests });
-    }
-    return { services };
+    const [save, thresholds, rate] = await Promise.all([
+      this.output(['-Sn']),
+      this.output(['-Ln', '--thresholds', '--exact']),
+      this.output(['-Ln', '--rate', '--exact']),
+    ]);
+    return mergeListings(save, thresholds, rate);
   }
 
   /**

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DestDecision, ServiceDecision } from '../../../director/core/decisions.js';
 import { applyLines } from '../../../director/ipvs/apply-lines.js';
 import { DryRunDriver } from '../../../director/ipvs/dry-run-driver.js';
+import { mergeListings } from '../../../director/ipvs/merge-listings.js';
 import { parseSave } from '../../../director/ipvs/parse-save.js';
 import { editLine } from '../../../director/ipvs/render.js';
 import { lineLanded } from '../../../director/ipvs/verify.js';
@@ -11,7 +12,8 @@ import { KernelTable } from '../../../director/kernel-table.js';
 import { createLogger } from '../../../shared/logging.js';
 import { threeServerConfig } from '../../helpers/director-fixtures.js';
 
-const live = parseSave(readFileSync(new URL('../../fixtures/ipvs/handmade-save.txt', import.meta.url), 'utf8'));
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/ipvs/${name}`, import.meta.url), 'utf8');
+const live = mergeListings(fixture('real-save.txt'), fixture('real-thresholds.txt'));
 const silent = createLogger('test', 'silent');
 
 function decision(destId: string, weight: number, upper = 0, lower = 0, changed = true): DestDecision {
@@ -77,7 +79,7 @@ describe('planning against the live table', () => {
         const out = await port.write(decisions, noSorry);
         expect(out.failed).toEqual([]);
         const after = await driver.read();
-        wanted.forEach(([w, x, y], i) => expect(after.services.get('tcp:10.0.0.1:80')!.dests.get(ids[i]!)).toEqual({ address: `10.0.1.${11 + i}`, port: 80, method: 'masq', weight: w, upper: x, lower: y }));
+        wanted.forEach(([w, x, y], i) => expect(after.services.get('tcp:10.0.0.1:80')!.dests.get(ids[i]!)).toMatchObject({ address: `10.0.1.${11 + i}`, port: 80, method: 'masq', weight: w, upper: x, lower: y }));
         for (const [id, s] of live.services) if (id !== 'tcp:10.0.0.1:80') expect(after.services.get(id)).toEqual(s);
         await port.read();
         const unchanged = decisions.map((d) => ({ ...d, changed: false }));
