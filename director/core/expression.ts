@@ -1,10 +1,15 @@
 // Admin-editable weight expressions: parsed and checked once at start, then evaluated on every decision.
-import { all, create, type MathNode } from 'mathjs';
+import { createRequire } from 'node:module';
+import type { MathNode } from 'mathjs';
 import { ExpressionInvalidError } from '../../shared/errors.js';
 import { builtinVariableNames, EXPRESSION_CONSTANTS, EXPRESSION_FUNCTIONS, isBuiltinVariable } from './variables.js';
 
-/** A private mathjs instance: the expression language only, no import, no units, no parsing at run time. */
-const math = create(all!);
+/**
+ * mathjs's single-file build: one file to read instead of about 1,100 modules, which cuts the director's start-up from
+ * about 1 s to 0.2 s here (and by minutes on slow storage). A private instance: nothing is imported into it.
+ */
+const mathjs = createRequire(import.meta.url)('mathjs/lib/browser/math.js') as typeof import('mathjs');
+const math = mathjs.create(mathjs.all!);
 
 export interface CompiledExpression {
   readonly source: string;

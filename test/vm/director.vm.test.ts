@@ -24,7 +24,7 @@ beforeAll(async () => {
   run = await runInGuest('export REPO_DIR=$(pwd)\nsource test/vm/scenarios/director-in-kernel.sh', { timeoutMs: 420_000 });
   r = JSON.parse(readFileSync(join(run.shareDir, 'results.json'), 'utf8')) as Results;
   console.log(`director scenario: ${Math.round(run.wallMs / 1000)} s in the guest; phases: ${Object.entries(r.phases).map(([k, v]) => `${k} ${Math.round(Number(v.ms) / 1000)} s`).join(', ')}`);
-});
+}, 440_000);
 
 const phase = (name: string) => {
   const p = r.phases[name];
@@ -41,7 +41,7 @@ describe('the director on a real IPVS kernel', () => {
 
   it('writes thresholds as -x/-y and keeps the forwarding method', () => {
     const t = phase('weights-land').table as Table;
-    expect(t[RS3]).toMatchObject({ method: 'masq', upper: 150, lower: 100 });
+    expect(t[RS3]).toMatchObject({ method: 'masq', upper: 80, lower: 60 });
     expect(Object.values(t).every((d) => d.method === 'masq')).toBe(true);
   });
 
@@ -49,7 +49,8 @@ describe('the director on a real IPVS kernel', () => {
     const p = phase('load-one-server');
     const series = p.rs2Series as number[];
     expect(series[0]).toBe(100);
-    expect(series.at(-1)).toBe(40);
+    expect(series.at(-1)).toBeGreaterThanOrEqual(40);
+    expect(series.at(-1)).toBeLessThanOrEqual(42);
     expect(series.length).toBeGreaterThanOrEqual(3);
     for (let i = 1; i < series.length; i++) expect(series[i - 1]! - series[i]!).toBeLessThanOrEqual(25);
     const before = p.before as Record<string, number>;
@@ -62,9 +63,11 @@ describe('the director on a real IPVS kernel', () => {
   it('gives an overloaded destination (at -x) no new connections', () => {
     const p = phase('load-one-server');
     const t = p.table as Table;
-    // rs3's active+inactive entries reached its upper threshold of 150 and stopped there (the kernel may bind one more).
-    expect(t[RS3]!.inactive).toBeGreaterThanOrEqual(149);
-    expect(t[RS3]!.inactive).toBeLessThanOrEqual(151);
+    // rs3's active+inactive entries reached its upper threshold of 80 and stopped there (the kernel binds one more
+    // connection before it marks a destination overloaded), while the others kept taking connections.
+    expect(t[RS3]!.inactive).toBeGreaterThanOrEqual(79);
+    expect(t[RS3]!.inactive).toBeLessThanOrEqual(81);
+    expect(t[RS1]!.inactive).toBeGreaterThan(100);
     const total = Object.values(p.before as Record<string, number>).reduce((a, b) => a + b, 0) + Object.values(p.after as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(total).toBe(300);
   });
@@ -87,7 +90,7 @@ describe('the director on a real IPVS kernel', () => {
     for (const s of samples) {
       expect(s.table[RS2]).toBeUndefined();
       expect(s.table[RS1]).toBeDefined();
-      expect(s.table[RS3]).toMatchObject({ upper: 150, lower: 100 });
+      expect(s.table[RS3]).toMatchObject({ upper: 80, lower: 60 });
     }
     expect((p.rs2Status as { present: boolean; reason: string }).present).toBe(false);
     expect(r.keepalivedLog.some((l) => /Removing service \[10\.0\.1\.12\]:tcp:80/.test(l))).toBe(true);

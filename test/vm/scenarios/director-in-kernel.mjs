@@ -80,14 +80,14 @@ try {
   for (const rs of Object.keys(RS)) startAgent(rs);
 
   await phase('weights-land', async () => {
-    const statusUpAt = await until('the status endpoint', async () => ((await status().catch(() => undefined)) ? now() : undefined), 90_000, 250);
+    const statusUpAt = await until('the status endpoint', async () => ((await status().catch(() => undefined)) ? now() : undefined), 90_000, 500);
     const s = await until('all agents live', async () => {
       const st = await status().catch(() => undefined);
       return st && st.services[0].dests.every((d) => d.agentState === 'live') ? st : undefined;
     }, 90_000);
     const t = await until('thresholds in the kernel', async () => {
       const t = await table();
-      return t[RS.rs3]?.upper === 150 ? t : undefined;
+      return t[RS.rs3]?.upper === 80 ? t : undefined;
     }, 30_000);
     return { statusUpAt, liveAt: now(), status: s.services[0].dests.map((d) => ({ dest: d.dest, weight: d.weight, agentState: d.agentState })), table: t };
   });
@@ -96,11 +96,12 @@ try {
     const before = requests(150);
     setLoad('rs2', 60);
     const series = [];
-    await until('rs2 at weight 40 in the kernel', async () => {
+    // The target is 40; the 5 % deadband may stop the last step a little above it.
+    await until('rs2 near weight 40 in the kernel', async () => {
       const w = await weights();
       if (series.at(-1) !== w[RS.rs2]) series.push(w[RS.rs2]);
-      return w[RS.rs2] === 40;
-    }, 60_000, 250);
+      return w[RS.rs2] <= 42;
+    }, 60_000, 500);
     const after = requests(150);
     return { before, after, rs2Series: series, table: await table() };
   });
@@ -110,19 +111,19 @@ try {
     const allZero = await until('every weight at 0', async () => {
       const w = await weights();
       return Object.values(RS).every((id) => w[id] === 0) ? w : undefined;
-    }, 60_000, 250);
-    const sorryIn = await until('the sorry server in the table', async () => ((await table())['10.0.1.99:80'] ? now() : undefined), 60_000, 250);
+    }, 60_000, 500);
+    const sorryIn = await until('the sorry server in the table', async () => ((await table())['10.0.1.99:80'] ? now() : undefined), 60_000, 500);
     const answers = requests(20);
     for (const rs of Object.keys(RS)) setLoad(rs, 0);
     const recoveredAt = now();
-    const sorryOut = await until('the sorry server out of the table', async () => ((await table())['10.0.1.99:80'] ? undefined : now()), 90_000, 250);
+    const sorryOut = await until('the sorry server out of the table', async () => ((await table())['10.0.1.99:80'] ? undefined : now()), 90_000, 500);
     const afterRecovery = requests(30);
     return { allZero, answers, sorryInAt: sorryIn, recoveredAt, sorryOutAfterMs: sorryOut - recoveredAt, afterRecovery };
   });
 
   await phase('keepalived-removes-a-server', async () => {
     execFileSync('bash', ['-c', 'kill $(cat /tmp/http-rs2.pid)']);
-    await until('keepalived to remove rs2', async () => !(await table())[RS.rs2], 60_000, 250);
+    await until('keepalived to remove rs2', async () => !(await table())[RS.rs2], 60_000, 500);
     const samples = [];
     const end = performance.now() + 30_000;
     while (performance.now() < end) {
@@ -135,7 +136,7 @@ try {
 
   await phase('keepalived-restores-a-server', async () => {
     execFileSync('bash', ['-c', `source ${REPO}/test/vm/topology.sh; start_http rs2`]);
-    const back = await until('keepalived to add rs2 back', async () => (await table())[RS.rs2], 60_000, 250);
+    const back = await until('keepalived to add rs2 back', async () => (await table())[RS.rs2], 60_000, 500);
     const series = [];
     const end = performance.now() + 12_000;
     while (performance.now() < end) {
@@ -157,7 +158,7 @@ try {
       const w = await weights();
       if (JSON.stringify(w) !== JSON.stringify(series.at(-1))) series.push(w);
       return w[RS.rs1] === 50;
-    }, 90_000, 250);
+    }, 90_000, 500);
     return { before, afterKill, series };
   });
 

@@ -31,9 +31,9 @@ cat > /tmp/director.json <<'DIR'
   "listen": { "host": "10.0.1.1", "port": 7654 },
   "status": { "host": "127.0.0.1", "port": 7655 },
   "reportInterval": "1s",
-  "controlInterval": "1s",
+  "controlInterval": "2s",
   "smoothing": { "timeConstant": "1s", "blackout": "2s" },
-  "staleAfter": "4s",
+  "staleAfter": "5s",
   "pluginMetrics": ["demo_load_busy_pct"],
   "agents": [
     { "id": "rs1", "token": "vm-token-rs1-0123456789" },
@@ -49,7 +49,7 @@ cat > /tmp/director.json <<'DIR'
     "realServers": [
       { "address": "10.0.1.11", "agent": "rs1", "weight": 100 },
       { "address": "10.0.1.12", "agent": "rs2", "weight": 100 },
-      { "address": "10.0.1.13", "agent": "rs3", "weight": 100, "upperThreshold": 150, "lowerThreshold": 100 }
+      { "address": "10.0.1.13", "agent": "rs3", "weight": 100, "upperThreshold": 80, "lowerThreshold": 60 }
     ],
     "sorryServers": [{ "address": "10.0.1.99", "weight": 1 }]
   }]
@@ -60,8 +60,8 @@ for rs in rs1 rs2 rs3; do
   echo 0 > "/tmp/$rs.load"
   cat > "/tmp/$rs.json" <<AG
 { "id": "$rs", "directors": [{ "url": "ws://10.0.1.1:7654", "token": "vm-token-$rs-0123456789" }],
-  "sampleInterval": "500ms", "reportInterval": "1s", "logLevel": "warn",
-  "plugins": [{ "name": "demo_load", "module": "$REPO_DIR/director/demo/demo-load.mjs", "interval": "500ms", "timeout": "400ms", "options": { "file": "/tmp/$rs.load" } }] }
+  "sampleInterval": "1s", "reportInterval": "1s", "logLevel": "warn",
+  "plugins": [{ "name": "demo_load", "module": "$REPO_DIR/director/demo/demo-load.mjs", "interval": "1s", "timeout": "900ms", "options": { "file": "/tmp/$rs.load" } }] }
 AG
 done
 
