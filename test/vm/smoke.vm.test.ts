@@ -26,6 +26,20 @@ ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.13:80 -m -w 3 -x 5 -y 0
 third=$(requests 60)
 ipvsadm -Ln --exact > /lvsf-share/list.txt
 ipvsadm -Ln --rate --exact > /lvsf-share/rate.txt
+cat > /tmp/partial.mjs <<'JS'
+import { writeFileSync } from 'node:fs';
+const { IpvsadmDriver } = await import(process.argv[2] + '/dist/director/ipvs/ipvsadm-driver.js');
+const { createLogger } = await import(process.argv[2] + '/dist/shared/logging.js');
+const driver = new IpvsadmDriver({ log: createLogger('t', 'silent'), retries: 1 });
+const r = await driver.apply([
+  '-e -t 10.0.0.1:80 -r 10.0.1.11:80 -m -w 7 -x 0 -y 0',
+  '-e -t 10.0.0.1:80 -r 10.0.1.77:80 -m -w 5 -x 0 -y 0',
+  '-e -t 10.0.0.1:80 -r 10.0.1.12:80 -m -w 9 -x 0 -y 0',
+]);
+const dests = Object.fromEntries([...r.table.services.get('tcp:10.0.0.1:80').dests].map(([id, d]) => [id, d.weight]));
+writeFileSync('/lvsf-share/partial.json', JSON.stringify({ applied: r.applied, failed: r.failed, dests }));
+JS
+node /tmp/partial.mjs "$(pwd)"
 echo "{\\"first\\":$first,\\"second\\":$second,\\"third\\":$third}" > /lvsf-share/results.json
 `);
 });
@@ -51,6 +65,17 @@ describe('real IPVS kernel in the microVM', () => {
     // a connection to it, so one more connection arrives after -x is set, and none after that.
     expect(third.rs3 ?? 0).toBeLessThanOrEqual(1);
     expect((third.rs1 ?? 0) + (third.rs2 ?? 0) + (third.rs3 ?? 0)).toBe(60);
+  });
+
+  it('a batch with a line the kernel refuses: the others land, the refused one is retried, then reported with the kernel’s words', () => {
+    const p = JSON.parse(readFileSync(join(run.shareDir, 'partial.json'), 'utf8')) as { applied: string[]; failed: { line: string; reason: string }[]; dests: Record<string, number> };
+    expect(p.applied).toEqual(['-e -t 10.0.0.1:80 -r 10.0.1.11:80 -m -w 7 -x 0 -y 0', '-e -t 10.0.0.1:80 -r 10.0.1.12:80 -m -w 9 -x 0 -y 0']);
+    expect(p.failed).toHaveLength(1);
+    expect(p.failed[0]!.line).toContain('10.0.1.77:80');
+    expect(p.failed[0]!.reason).toMatch(/No such destination/i);
+    expect(p.dests['10.0.1.11:80']).toBe(7);
+    expect(p.dests['10.0.1.12:80']).toBe(9);
+    expect(p.dests['10.0.1.77:80']).toBeUndefined();
   });
 
   it('the listings parse with the project’s parsers', () => {
