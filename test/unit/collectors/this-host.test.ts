@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollectors } from '../../../agent/collectors/registry.js';
@@ -17,6 +18,13 @@ beforeAll(async () => {
   const [line] = (await once(listener.stdout!, 'data')) as [Buffer];
   port = Number(line.toString().trim());
   listener.kill('SIGSTOP');
+  // Signal delivery is asynchronous: wait until the kernel shows the process stopped before connecting.
+  const stopped = (): boolean => readFileSync(`/proc/${listener.pid}/stat`, 'utf8').split(') ')[1]!.startsWith('T');
+  const deadline = performance.now() + 5_000;
+  while (!stopped()) {
+    if (performance.now() > deadline) throw new Error('the listener did not stop');
+    await new Promise((r) => setTimeout(r, 5));
+  }
   for (let i = 0; i < 3; i++) {
     const c = createConnection({ port, host: '127.0.0.1' });
     await once(c, 'connect');
