@@ -8,8 +8,8 @@ interface Job {
 
 /**
  * Every job in service progresses at speed × min(1, cores / (jobs + background)) work units per second. Work is
- * measured in seconds of one core at speed 1. A virtual clock V tracks the service each job has received, so finishing
- * order is the order of (start V + work), kept in a heap.
+ * measured in seconds of one core at speed 1; times are the event queue's milliseconds. A virtual clock V tracks the
+ * service each job has received, so finishing order is the order of (start V + work), kept in a heap.
  */
 export class PsServer {
   private V = 0;
@@ -17,7 +17,7 @@ export class PsServer {
   private heap: Job[] = [];
   private gen = 0;
   private sumFinishV = 0;
-  /** ∫ min(jobs + background, cores) / cores dt: the CPU busy time, for utilisation and the agent's samples. */
+  /** ∫ min(jobs + background, cores) / cores dt in seconds: CPU busy time, for utilisation and the agent's samples. */
   busyIntegral = 0;
   background = 0;
   factor = 1;
@@ -51,8 +51,8 @@ export class PsServer {
   private advance(t: number): void {
     const dt = t - this.lastT;
     if (dt <= 0) return;
-    if (this.heap.length > 0) this.V += this.rate() * dt;
-    this.busyIntegral += (Math.min(this.heap.length + this.background, this.cores) / this.cores) * dt;
+    if (this.heap.length > 0) this.V += (this.rate() * dt) / 1000;
+    this.busyIntegral += (Math.min(this.heap.length + this.background, this.cores) / this.cores) * (dt / 1000);
     this.lastT = t;
   }
 
@@ -80,7 +80,7 @@ export class PsServer {
     const gen = ++this.gen;
     const next = this.heap[0];
     if (!next) return;
-    const dt = Math.max(0, (next.finishV - this.V) / this.rate());
+    const dt = Math.max(0, ((next.finishV - this.V) / this.rate()) * 1000);
     this.q.at(t + dt, () => {
       if (gen !== this.gen) return;
       this.complete(t + dt);

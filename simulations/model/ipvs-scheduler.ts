@@ -1,0 +1,178 @@
+// IPVS's schedulers as the kernel runs them (ip_vs_wrr.c, ip_vs_wlc.c, ip_vs_sed.c, ip_vs_nq.c), with connection
+// thresholds and inactive connections, for the model. One instance is one virtual service.
+
+export type Scheduler = 'wrr' | 'wlc' | 'sed' | 'nq';
+
+/** A FIFO of expiry times with O(1) removal at the head (Array.shift is O(n) on long arrays). */
+export class ExpiryQueue {
+  private items: number[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(t: number): void {
+    this.items.push(t);
+  }
+
+  /** Removes entries due by `now`; returns how many. */
+  expire(now: number): number {
+    let removed = 0;
+    while (this.head < this.items.length && this.items[this.head]! <= now) {
+      this.head++;
+      removed++;
+    }
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return removed;
+  }
+}
+
+export interface SimDest {
+  weight: number;
+  active: number;
+  /** Expiry times of inactive entries (closed connections in TIME_WAIT), oldest first. */
+  inactive: ExpiryQueue;
+  upper: number;
+  lower: number;
+  overloaded: boolean;
+  /** New connections bound here: for the kernel-style rate the director reads. */
+  bound: number;
+}
+
+export function newDest(weight: number): SimDest {
+  return { weight, active: 0, inactive: new ExpiryQueue(), upper: 0, lower: 0, overloaded: false, bound: 0 };
+}
+
+/**
+ * The model's IPVS service. Semantics kept from the kernel: a destination with weight 0 or marked overloaded gets no
+ * new connection; wlc's overhead is active × 256 + inactive, compared by cross-multiplication with the weights, ties
+ * to the first in list order; sed's is active + 1; nq takes the first idle destination, else sed; wrr steps a current
+ * weight down by the gcd from the maximum (so it sends w_max − w_second in a row to the heaviest). The overload mark is
+ * set when a connection is bound and active + inactive reaches the upper threshold, and cleared when an entry expires
+ * and the total falls below the lower threshold (3/4 of the upper when the lower is 0).
+ */
+export class IpvsService {
+  readonly dests: SimDest[];
+  private cl = -1;
+  private cw = 0;
+
+  constructor(
+    weights: readonly number[],
+    public scheduler: Scheduler,
+    /** How long a closed connection stays an inactive entry (the kernel's TCP TIME_WAIT: 120 s). */
+    readonly inactiveMs = 120_000,
+  ) {
+    this.dests = weights.map(newDest);
+  }
+
+  setWeight(i: number, w: number): void {
+    if (this.dests[i]!.weight === w) return;
+    this.dests[i]!.weight = w;
+    // ip_vs_wrr_dest_changed: the round restarts.
+    this.cl = -1;
+    this.cw = 0;
+  }
+
+  setThresholds(i: number, upper: number, lower: number): void {
+    const d = this.dests[i]!;
+    d.upper = upper;
+    d.lower = lower;
+  }
+
+  private total(d: SimDest): number {
+    return d.active + d.inactive.length;
+  }
+
+  /** Drops inactive entries that expired by `now`, clearing the overload mark as the kernel does. */
+  expire(now: number): void {
+    for (const d of this.dests) {
+      if (d.inactive.expire(now) > 0 && d.overloaded) this.maybeClear(d);
+    }
+  }
+
+  private maybeClear(d: SimDest): void {
+    const total = this.total(d);
+    if (d.lower > 0) {
+      if (total < d.lower) d.overloaded = false;
+    } else if (d.upper > 0) {
+      if (total * 4 < d.upper * 3) d.overloaded = false;
+    } else d.overloaded = false;
+  }
+
+  private usable(d: SimDest): boolean {
+    return d.weight > 0 && !d.overloaded;
+  }
+
+  /** The destination for a new connection, or -1 when none is usable. */
+  pick(now: number): number {
+    this.expire(now);
+    switch (this.scheduler) {
+      case 'wrr':
+        return this.wrr();
+      case 'wlc':
+        return this.least((d) => d.active * 256 + d.inactive.length);
+      case 'sed':
+        return this.least((d) => d.active + 1);
+      case 'nq': {
+        for (let i = 0; i < this.dests.length; i++) if (this.usable(this.dests[i]!) && this.dests[i]!.active === 0) return i;
+        return this.least((d) => d.active + 1);
+      }
+    }
+  }
+
+  private least(overhead: (d: SimDest) => number): number {
+    let best = -1;
+    let loh = 0;
+    this.dests.forEach((d, i) => {
+      if (!this.usable(d)) return;
+      const doh = overhead(d);
+      if (best < 0 || loh * d.weight > doh * this.dests[best]!.weight) {
+        best = i;
+        loh = doh;
+      }
+    });
+    return best;
+  }
+
+  private wrr(): number {
+    const n = this.dests.length;
+    const weights = this.dests.map((d) => d.weight);
+    const mw = Math.max(0, ...weights);
+    if (mw === 0) return -1;
+    const di = weights.filter((w) => w > 0).reduce(gcd);
+    // At most one full pass over every current weight: if nothing is usable, give up as the kernel does.
+    for (let steps = 0; steps <= n * (mw / di + 1); steps++) {
+      this.cl = (this.cl + 1) % n;
+      if (this.cl === 0) {
+        this.cw -= di;
+        if (this.cw <= 0) this.cw = mw;
+      }
+      const d = this.dests[this.cl]!;
+      if (!d.overloaded && d.weight >= this.cw) return this.cl;
+    }
+    return -1;
+  }
+
+  bind(i: number): void {
+    const d = this.dests[i]!;
+    d.active++;
+    d.bound++;
+    if (d.upper > 0 && this.total(d) >= d.upper) d.overloaded = true;
+  }
+
+  /** The connection closed: it stays as an inactive entry until `inactiveMs` later. */
+  close(i: number, now: number): void {
+    const d = this.dests[i]!;
+    d.active--;
+    d.inactive.push(now + this.inactiveMs);
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}

@@ -1,0 +1,67 @@
+// The real director core as a policy: the same config loader, the same pure step function, fed the model's reports.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { directorConfigFromData } from '../../director/config.js';
+import type { CoreSettings } from '../../director/core/core-config.js';
+import { initialState, step } from '../../director/core/step.js';
+import type { CoreState } from '../../director/core/state.js';
+import { PACKAGE_ROOT } from '../../shared/version.js';
+import type { Scheduler } from '../model/ipvs-scheduler.js';
+import { agentId, destId, type Policy } from './policy.js';
+
+export interface CorePolicyOptions {
+  readonly name: string;
+  readonly scheduler: Scheduler;
+  /** Service settings as in the director's config file (mode, expression, damping, capacity, …). */
+  readonly service?: Record<string, unknown>;
+  /** Top-level settings (smoothing, staleAfter, reportInterval, …). */
+  readonly top?: Record<string, unknown>;
+  readonly sorry?: boolean;
+}
+
+/** The expression of the example config's expression-mode service, as shipped. */
+export function exampleExpression(): string {
+  const example = parseYaml(readFileSync(join(PACKAGE_ROOT, 'director/director.example.yaml'), 'utf8')) as { services: { mode?: string; expression?: string }[] };
+  return example.services.find((s) => s.mode === 'expression')!.expression!;
+}
+
+export function corePolicy(servers: number, o: CorePolicyOptions): Policy {
+  const config = directorConfigFromData(
+    {
+      agents: Array.from({ length: servers }, (_, i) => ({ id: agentId(i), token: `simulation-token-${i}-000000` })),
+      pluginMetrics: ['postfix_mailq_active', 'postfix_mailq_deferred'],
+      ...o.top,
+      services: [
+        {
+          name: 'sim',
+          address: '10.0.0.1',
+          port: 80,
+          realServers: Array.from({ length: servers }, (_, i) => ({ address: `10.0.1.${i + 1}`, agent: agentId(i), weight: 100 })),
+          ...(o.sorry ? { sorryServers: [{ address: '10.0.9.1', weight: 1 }] } : {}),
+          ...o.service,
+        },
+      ],
+    },
+    'simulation',
+    PACKAGE_ROOT,
+  );
+  const settings: CoreSettings = config.core;
+  let state: CoreState = initialState(settings, 0);
+  return {
+    name: o.name,
+    scheduler: o.scheduler,
+    initialWeights: () => Array.from({ length: servers }, () => 100),
+    decide(input) {
+      const r = step(settings, state, { now: input.now, reports: input.reports, kernel: input.kernel });
+      state = r.state;
+      const byId = new Map(r.dests.map((d) => [d.destId, d]));
+      const dests = Array.from({ length: servers }, (_, i) => byId.get(destId(i))!);
+      return {
+        weights: dests.map((d) => d.weight),
+        thresholds: dests.map((d) => ({ upper: d.upper, lower: d.lower })),
+        sorry: r.services[0]!.sorryActive,
+      };
+    },
+  };
+}
