@@ -5,6 +5,7 @@ import { agentCommand } from '../agent/cli.js';
 import { pluginCommand } from '../agent/plugins/plugin-test-command.js';
 import { directorCommand, statusCommand } from '../director/cli.js';
 import { demoCommand } from '../director/demo/demo.js';
+import { simulateCommand } from '../simulations/cli.js';
 import { VERSION } from './version.js';
 
 const program = new Command('lvs-feedback')
@@ -14,6 +15,7 @@ const program = new Command('lvs-feedback')
   .addCommand(directorCommand())
   .addCommand(statusCommand())
   .addCommand(pluginCommand())
-  .addCommand(demoCommand());
+  .addCommand(demoCommand())
+  .addCommand(simulateCommand());
 
 await program.parseAsync(process.argv);

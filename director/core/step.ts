@@ -88,12 +88,16 @@ function syncWithKernel(svc: ServiceSettings, d: DestState, live: KernelDest | u
     d.lower = live.lower;
   }
   d.kernelWeight = live.weight;
-  d.activeConns = live.activeConns;
-  d.inactiveConns = live.inactiveConns;
   if (live.cps !== undefined && Number.isFinite(live.cps)) {
-    d.kernelRate = emaNext(d.kernelRate, live.cps, d.kernelRateAt === undefined ? 0 : now - d.kernelRateAt, tauMs);
+    // The rate the server completes connections: new ones per second minus the growth of its active ones. New
+    // connections alone overstate the capacity of a server that is falling behind (its queue grows instead).
+    const dtMs = d.kernelRateAt === undefined ? 0 : now - d.kernelRateAt;
+    const growth = dtMs > 0 && live.activeConns !== undefined && d.activeConns !== undefined ? ((live.activeConns - d.activeConns) * 1000) / dtMs : 0;
+    d.kernelRate = emaNext(d.kernelRate, Math.max(0, live.cps - growth), dtMs, tauMs);
     d.kernelRateAt = now;
   }
+  d.activeConns = live.activeConns;
+  d.inactiveConns = live.inactiveConns;
 }
 
 /** What a destination whose agent is not live should do. */

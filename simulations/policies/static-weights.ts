@@ -3,7 +3,7 @@
 import type { Scheduler } from '../model/ipvs-scheduler.js';
 import type { Policy } from './policy.js';
 
-export function staticPolicy(name: string, scheduler: Scheduler, weights: (servers: number) => number[]): Policy {
+export function staticPolicy(name: string, scheduler: Scheduler | 'oracle', weights: (servers: number) => number[]): Policy {
   return { name, scheduler, initialWeights: weights, decide: () => undefined };
 }
 

@@ -30,7 +30,7 @@ describe('blackout', () => {
 
 describe('slow start', () => {
   it('ramps a server leaving weight 0 from 10 % of its target over 60 s, not at once', () => {
-    const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct > 20 ? 200 : 0', damping: { maxStep: 100, minInterval: 0 } }, { smoothing: { timeConstant: 0 } });
+    const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct > 20 ? 200 : 0', damping: { maxStep: 100, minInterval: 0, deadband: 5 } }, { smoothing: { timeConstant: 0 } });
     const run = runCore(cfg.core, { until: 130_000, reports: every2s((a, t) => ({ cpu_idle_pct: a === 'a1' && t < 30_000 ? 10 : 90 })) });
     expect(run.weightAt(A, 29_000)).toBe(0);
     const w30 = run.weightAt(A, 30_000);
@@ -45,7 +45,7 @@ describe('slow start', () => {
 });
 
 describe('stale agents', () => {
-  const base = { mode: 'expression', expression: 'cpu_idle_pct', damping: { minInterval: 0 } };
+  const base = { mode: 'expression', expression: 'cpu_idle_pct', damping: { minInterval: 0, deadband: 5 } };
   const silentBetween = (from: number, to: number) => (a: string, t: number) => a === 'a1' && t >= from && t < to;
   const metrics = () => ({ cpu_idle_pct: 20 });
 

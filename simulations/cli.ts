@@ -1,0 +1,31 @@
+// `lvs-feedback simulate`: runs the scenarios and writes the results table and plots.
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { reportFatal } from '../shared/exit.js';
+import { PACKAGE_ROOT } from '../shared/version.js';
+import { writeResults } from './report/write-results.js';
+import { runAll } from './run.js';
+
+export function simulateCommand(): Command {
+  return new Command('simulate')
+    .description('run the cluster model: every scenario under every policy, results and plots to simulations/results/')
+    .option('-o, --out <dir>', 'where to write results', join(PACKAGE_ROOT, 'simulations/results'))
+    .option('-s, --scenario <name...>', 'only these scenarios (a70 a85 a8 b c d e f g)')
+    .option('--seeds <n>', 'seeds per scenario and policy', '3')
+    .option('--quick', 'runs a tenth as long (a smoke test; the figures mean little)')
+    .action((opts: { out: string; scenario?: string[]; seeds: string; quick?: boolean }) => {
+      try {
+        const t0 = performance.now();
+        const results = runAll({
+          seeds: Math.max(1, Number(opts.seeds) || 3),
+          ...(opts.scenario ? { scenarios: opts.scenario } : {}),
+          ...(opts.quick ? { timeScale: 0.1 } : {}),
+          onProgress: (line) => process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s  ${line}\n`),
+        });
+        const files = writeResults(results, opts.out);
+        process.stdout.write(`wrote ${files.join(', ')} to ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+      } catch (err) {
+        process.exitCode = reportFatal('simulate', err);
+      }
+    });
+}

@@ -1,0 +1,32 @@
+// The policies compared in every scenario, each a fresh instance per run (policies keep state).
+import type { ScenarioSpec } from '../model/scenario-spec.js';
+import { corePolicy, exampleExpression } from './director-core.js';
+import { idlePolicy, lbOrgPolicy } from './headroom.js';
+import type { Policy } from './policy.js';
+import { capacityWeights, equalWeights, staticPolicy } from './static-weights.js';
+
+export interface PolicyEntry {
+  readonly key: string;
+  readonly label: string;
+  make(spec: ScenarioSpec): Policy;
+}
+
+const caps = (s: ScenarioSpec) => s.servers.map((x) => x.cores * x.speed);
+
+/** The policy lvs-feedback ships as its default: capacity mode with the default settings, under nq. */
+export const DEFAULT_POLICY = 'capacity-nq';
+export const ORACLE = 'oracle';
+
+export const POLICIES: readonly PolicyEntry[] = [
+  { key: 'static-wrr', label: 'static wrr, equal weights', make: () => staticPolicy('static wrr', 'wrr', equalWeights) },
+  { key: 'static-wlc', label: 'static wlc, equal weights', make: () => staticPolicy('static wlc', 'wlc', equalWeights) },
+  { key: 'best-wlc', label: 'static wlc, weights ∝ true capacity', make: (s) => staticPolicy('best static wlc', 'wlc', capacityWeights(caps(s))) },
+  { key: 'best-sed', label: 'static sed, weights ∝ true capacity', make: (s) => staticPolicy('best static sed', 'sed', capacityWeights(caps(s))) },
+  { key: 'idle-wlc', label: 'weight ∝ CPU idle (feedbackd), wlc', make: (s) => idlePolicy('wlc', s.servers.length) },
+  { key: 'lborg-wlc', label: 'loadbalancer.org agent formula, wlc', make: (s) => lbOrgPolicy('wlc', s.servers.length) },
+  { key: 'capacity-wlc', label: 'lvs-feedback capacity mode, wlc', make: (s) => corePolicy(s.servers.length, { name: 'capacity wlc', scheduler: 'wlc', sorry: Boolean(s.sorry) }) },
+  { key: 'capacity-sed', label: 'lvs-feedback capacity mode, sed', make: (s) => corePolicy(s.servers.length, { name: 'capacity sed', scheduler: 'sed', sorry: Boolean(s.sorry) }) },
+  { key: 'expression-sed', label: 'lvs-feedback expression mode (example config), sed', make: (s) => corePolicy(s.servers.length, { name: 'expression sed', scheduler: 'sed', sorry: Boolean(s.sorry), service: { mode: 'expression', expression: exampleExpression() } }) },
+  { key: DEFAULT_POLICY, label: 'lvs-feedback default: capacity mode, nq', make: (s) => corePolicy(s.servers.length, { name: 'default', scheduler: 'nq', sorry: Boolean(s.sorry) }) },
+  { key: ORACLE, label: 'oracle: least work left on true capacity', make: () => staticPolicy('oracle', 'oracle', equalWeights) },
+];

@@ -1,0 +1,61 @@
+// Runs every scenario under every policy for each seed, and summarises: the one entry point of the simulations.
+import type { RunResult } from './model/cluster-run.js';
+import { runScenario } from './model/cluster-run.js';
+import type { ScenarioSpec } from './model/scenario-spec.js';
+import { summarize, type Summary } from './measure/summary.js';
+import { POLICIES, type PolicyEntry } from './policies/catalogue.js';
+import { SCENARIOS } from './scenarios/catalogue.js';
+
+export interface RunOptions {
+  readonly scenarios?: readonly string[];
+  readonly seeds?: number;
+  /** Shorter runs (for smoke tests): every duration scaled by this factor. */
+  readonly timeScale?: number;
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface ScenarioResults {
+  readonly spec: ScenarioSpec;
+  readonly summaries: Readonly<Record<string, Summary>>;
+  /** The first seed's run of every policy, for plots. */
+  readonly firstRuns: Readonly<Record<string, RunResult>>;
+}
+
+export interface Results {
+  readonly seeds: number;
+  readonly scenarios: readonly ScenarioResults[];
+  readonly policies: readonly PolicyEntry[];
+}
+
+function scaled(spec: ScenarioSpec, k: number): ScenarioSpec {
+  if (k === 1) return spec;
+  const s = (x: number) => x * k;
+  return {
+    ...spec,
+    durationS: s(spec.durationS),
+    warmupS: s(spec.warmupS),
+    rate: (t) => spec.rate(t / k),
+    ...(spec.background ? { background: { ...spec.background, fromS: s(spec.background.fromS), toS: s(spec.background.toS) } } : {}),
+    ...(spec.silent ? { silent: { ...spec.silent, fromS: s(spec.silent.fromS), toS: s(spec.silent.toS) } } : {}),
+    ...(spec.rejoin ? { rejoin: { ...spec.rejoin, atS: s(spec.rejoin.atS) } } : {}),
+    ...(spec.window ? { window: { ...spec.window, fromS: s(spec.window.fromS), toS: s(spec.window.toS) } } : {}),
+  };
+}
+
+export function runAll(o: RunOptions = {}): Results {
+  const seeds = o.seeds ?? 3;
+  const chosen = SCENARIOS.filter((s) => !o.scenarios || o.scenarios.length === 0 || o.scenarios.includes(s.name));
+  const scenarios = chosen.map((base): ScenarioResults => {
+    const spec = scaled(base, o.timeScale ?? 1);
+    const summaries: Record<string, Summary> = {};
+    const firstRuns: Record<string, RunResult> = {};
+    for (const p of POLICIES) {
+      const runs = Array.from({ length: seeds }, (_, k) => runScenario(spec, p.make(spec), 1000 + k));
+      firstRuns[p.key] = runs[0]!;
+      summaries[p.key] = summarize(spec, runs);
+    }
+    o.onProgress?.(`${spec.name}: ${spec.title}`);
+    return { spec, summaries, firstRuns };
+  });
+  return { seeds, scenarios, policies: POLICIES };
+}
