@@ -1,5 +1,6 @@
 // A real server as the model sees it: processor sharing over its cores, with optional background load and slow-down.
 import type { EventQueue } from '../engine/event-queue.js';
+import { MinHeap } from '../engine/min-heap.js';
 
 interface Job {
   finishV: number;
@@ -14,7 +15,7 @@ interface Job {
 export class PsServer {
   private V = 0;
   private lastT = 0;
-  private heap: Job[] = [];
+  private heap = new MinHeap<Job>((a, b) => a.finishV < b.finishV);
   private gen = 0;
   private sumFinishV = 0;
   /** ∫ min(jobs + background, cores) / cores dt in seconds: CPU busy time, for utilisation and the agent's samples. */
@@ -29,7 +30,7 @@ export class PsServer {
   ) {}
 
   get jobs(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   /** Capacity in work units per second right now. */
@@ -40,25 +41,27 @@ export class PsServer {
   /** Work still to be done by the jobs in service. */
   remainingWork(t: number): number {
     this.advance(t);
-    return this.sumFinishV - this.heap.length * this.V;
+    return this.sumFinishV - this.heap.size * this.V;
   }
 
   private rate(): number {
-    const n = this.heap.length + this.background;
+    const n = this.heap.size + this.background;
     return n === 0 ? 0 : this.speed * this.factor * Math.min(1, this.cores / n);
   }
 
   private advance(t: number): void {
     const dt = t - this.lastT;
     if (dt <= 0) return;
-    if (this.heap.length > 0) this.V += (this.rate() * dt) / 1000;
-    this.busyIntegral += (Math.min(this.heap.length + this.background, this.cores) / this.cores) * (dt / 1000);
+    if (this.heap.size > 0) this.V += (this.rate() * dt) / 1000;
+    this.busyIntegral += (Math.min(this.heap.size + this.background, this.cores) / this.cores) * (dt / 1000);
     this.lastT = t;
   }
 
   add(t: number, work: number, done: (t: number) => void): void {
     this.advance(t);
-    this.push({ finishV: this.V + work, done });
+    const finishV = this.V + work;
+    this.sumFinishV += finishV;
+    this.heap.push({ finishV, done });
     this.reschedule(t);
   }
 
@@ -78,7 +81,7 @@ export class PsServer {
 
   private reschedule(t: number): void {
     const gen = ++this.gen;
-    const next = this.heap[0];
+    const next = this.heap.peek();
     if (!next) return;
     const dt = Math.max(0, ((next.finishV - this.V) / this.rate()) * 1000);
     this.q.at(t + dt, () => {
@@ -91,43 +94,12 @@ export class PsServer {
     this.advance(t);
     const eps = 1e-12 * Math.max(1, this.V);
     const finished: Job[] = [];
-    while (this.heap.length > 0 && this.heap[0]!.finishV <= this.V + eps) finished.push(this.pop());
+    for (let j = this.heap.peek(); j && j.finishV <= this.V + eps; j = this.heap.peek()) {
+      this.heap.pop();
+      this.sumFinishV -= j.finishV;
+      finished.push(j);
+    }
     this.reschedule(t);
     for (const j of finished) j.done(t);
-  }
-
-  private push(j: Job): void {
-    const h = this.heap;
-    this.sumFinishV += j.finishV;
-    h.push(j);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p]!.finishV <= h[i]!.finishV) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
-  }
-
-  private pop(): Job {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && h[l]!.finishV < h[m]!.finishV) m = l;
-        if (r < h.length && h[r]!.finishV < h[m]!.finishV) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    this.sumFinishV -= top.finishV;
-    return top;
   }
 }
