@@ -1,5 +1,5 @@
 // A real agent process reporting over a real WebSocket to the director's agent server: hello, reports, restarts, tokens.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,17 +14,21 @@ import { startCli, type RunningCli } from '../../helpers/processes.js';
 
 const PLUGIN = fileURLToPath(new URL('../../fixtures/agent/queue-plugin.mjs', import.meta.url));
 
-const running: { agents: RunningCli[]; servers: AgentServer[] } = { agents: [], servers: [] };
+const running: { agents: RunningCli[]; servers: AgentServer[]; dirs: string[] } = { agents: [], servers: [], dirs: [] };
+const TLS = (name: string) => readFileSync(new URL(`../../fixtures/tls/${name}`, import.meta.url));
+const CA_FILE = fileURLToPath(new URL('../../fixtures/tls/ca.pem', import.meta.url));
 
 afterEach(async () => {
   await Promise.all(running.agents.splice(0).map((a) => a.stop()));
   await Promise.all(running.servers.splice(0).map((s) => s.stop()));
+  for (const d of running.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function startServer(port = 0, tokens: Record<string, string> = { web1: 'right-token' }): Promise<{ server: AgentServer; port: number }> {
+async function startServer(port = 0, tokens: Record<string, string> = { web1: 'right-token' }, tls = false): Promise<{ server: AgentServer; port: number }> {
   const server = new AgentServer({
     host: '127.0.0.1',
     port,
+    ...(tls ? { tls: { cert: TLS('director.pem'), key: TLS('director.key') } } : {}),
     tokens: new Map(Object.entries(tokens)),
     directorId: 'test-director',
     reportIntervalMs: 500,
@@ -35,8 +39,9 @@ async function startServer(port = 0, tokens: Record<string, string> = { web1: 'r
   return { server, port: await server.start() };
 }
 
-function startAgent(directors: { url: string; token: string }[], id = 'web1'): RunningCli {
+function startAgent(directors: { url: string; token: string; caFile?: string }[], id = 'web1'): RunningCli {
   const dir = mkdtempSync(join(tmpdir(), 'lvsf-agent-'));
+  running.dirs.push(dir);
   const file = join(dir, 'agent.yaml');
   writeFileSync(
     file,
@@ -137,5 +142,17 @@ describe('agent → director over WebSocket', () => {
     });
     expect(reports.map((r) => r.seq)).toEqual([0, 1, 2, 3]);
     await agent.waitForStderr(/"director":"ws:\/\/127\.0\.0\.1:1".*director unavailable/);
+  });
+
+  it('speaks wss:// to a director whose certificate its CA file vouches for, and refuses one it cannot verify', async () => {
+    const { server, port } = await startServer(0, { web1: 'right-token' }, true);
+    const reportSeen = nextEvent<[string, ReportMessage, number]>(server, 'report');
+    startAgent([{ url: `wss://127.0.0.1:${port}`, token: 'right-token', caFile: CA_FILE }]);
+    const [agentId] = await reportSeen;
+    expect(agentId).toBe('web1');
+    await Promise.all(running.agents.splice(0).map((a) => a.stop()));
+    const untrusting = startAgent([{ url: `wss://127.0.0.1:${port}`, token: 'right-token' }]);
+    await untrusting.waitForStderr(/director unavailable: .*(self[- ]signed|unable to verify|certificate)/i);
+    expect(server.connectedAgents()).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEMO_AGENTS, demoDirectorConfig, DEMO_SETTINGS, writeAgentConfigs } from '../../../director/demo/demo-setup.js';
 import type { DirectorStatus } from '../../../director/status-view.js';
-import { startCli, type RunningCli } from '../../helpers/processes.js';
+import { runCli, startCli, type RunningCli } from '../../helpers/processes.js';
 
 // A real director process (dry run) and three real agent processes over real WebSockets, on loopback.
 const dir = mkdtempSync(join(tmpdir(), 'lvsf-director-'));
@@ -99,5 +99,18 @@ describe('director with real agents', () => {
     const after = await status();
     expect(after.services[0]!.dests.map((d) => d.weight)).toEqual(before.services[0]!.dests.map((d) => d.weight));
     expect(director.stderr().match(/refused message from rogue: .*MSG_INVALID|"code":"MSG_INVALID".*refused message from rogue/g)).toHaveLength(1);
+  });
+
+  it('shows the same state through `lvs-feedback status`, and says clearly when it cannot reach the director', async () => {
+    const table = await runCli(['status', '--url', statusUrl]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('director demo-director — weights to dry run');
+    expect(table.stdout).toContain('web (tcp:10.0.0.1:80)');
+    for (const dest of ['10.0.1.11:80', '10.0.1.12:80', '10.0.1.13:80']) expect(table.stdout).toMatch(new RegExp(`${dest.replace(/\./g, '\\.')}\\s+web\\d\\s+live`));
+    const json = await runCli(['status', '--url', statusUrl, '--json']);
+    expect((JSON.parse(json.stdout) as DirectorStatus).services[0]!.dests).toHaveLength(3);
+    const down = await runCli(['status', '--url', 'http://127.0.0.1:1/status']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^lvs-feedback status: STATUS_UNREACHABLE: cannot reach http:\/\/127\.0\.0\.1:1\/status: .*is the director running/m);
   });
 });
