@@ -13,6 +13,12 @@ export interface PolicyEntry {
 
 const caps = (s: ScenarioSpec) => s.servers.map((x) => x.cores * x.speed);
 
+/**
+ * With a sorry server configured, servers must be able to say they are overloaded: a penalty expression that quiesces
+ * a server whose run queue passes 4 per core (IPVS thresholds cannot, they count TIME_WAIT entries).
+ */
+const overload = (s: ScenarioSpec) => (s.sorry ? { service: { expression: 'run_queue_per_core > 4 ? 0 : 1' } } : {});
+
 /** The policy lvs-feedback ships as its default: capacity mode with the default settings, under nq. */
 export const DEFAULT_POLICY = 'capacity-nq';
 export const ORACLE = 'oracle';
@@ -24,9 +30,9 @@ export const POLICIES: readonly PolicyEntry[] = [
   { key: 'best-sed', label: 'static sed, weights ∝ true capacity', make: (s) => staticPolicy('best static sed', 'sed', capacityWeights(caps(s))) },
   { key: 'idle-wlc', label: 'weight ∝ CPU idle (feedbackd), wlc', make: (s) => idlePolicy('wlc', s.servers.length) },
   { key: 'lborg-wlc', label: 'loadbalancer.org agent formula, wlc', make: (s) => lbOrgPolicy('wlc', s.servers.length) },
-  { key: 'capacity-wlc', label: 'lvs-feedback capacity mode, wlc', make: (s) => corePolicy(s.servers.length, { name: 'capacity wlc', scheduler: 'wlc', sorry: Boolean(s.sorry) }) },
-  { key: 'capacity-sed', label: 'lvs-feedback capacity mode, sed', make: (s) => corePolicy(s.servers.length, { name: 'capacity sed', scheduler: 'sed', sorry: Boolean(s.sorry) }) },
+  { key: 'capacity-wlc', label: 'lvs-feedback capacity mode, wlc', make: (s) => corePolicy(s.servers.length, { name: 'capacity wlc', scheduler: 'wlc', sorry: Boolean(s.sorry), ...overload(s) }) },
+  { key: 'capacity-sed', label: 'lvs-feedback capacity mode, sed', make: (s) => corePolicy(s.servers.length, { name: 'capacity sed', scheduler: 'sed', sorry: Boolean(s.sorry), ...overload(s) }) },
   { key: 'expression-sed', label: 'lvs-feedback expression mode (example config), sed', make: (s) => corePolicy(s.servers.length, { name: 'expression sed', scheduler: 'sed', sorry: Boolean(s.sorry), service: { mode: 'expression', expression: exampleExpression() } }) },
-  { key: DEFAULT_POLICY, label: 'lvs-feedback default: capacity mode, nq', make: (s) => corePolicy(s.servers.length, { name: 'default', scheduler: 'nq', sorry: Boolean(s.sorry) }) },
+  { key: DEFAULT_POLICY, label: 'lvs-feedback default: capacity mode, nq', make: (s) => corePolicy(s.servers.length, { name: 'default', scheduler: 'nq', sorry: Boolean(s.sorry), ...overload(s) }) },
   { key: ORACLE, label: 'oracle: least work left on true capacity', make: () => staticPolicy('oracle', 'oracle', equalWeights) },
 ];
