@@ -7,13 +7,15 @@ import { StatusUnreachableError } from '../shared/errors.js';
 import { reportFatal } from '../shared/exit.js';
 import { createLogger, LOG_LEVELS } from '../shared/logging.js';
 import { DIRECTOR_DEFAULTS } from '../shared/defaults.js';
-import { loadDirectorConfig } from './config.js';
-import { startDirector } from './director.js';
-import { renderStatus, type DirectorStatus } from './status-view.js';
+import type { DirectorStatus } from './status-view.js';
 
 export const DEFAULT_DIRECTOR_CONFIG = '/etc/lvs-feedback/director.yaml';
 
+// The director's modules (config schema, mathjs, the core) load only when a director command runs, so the agent,
+// which shares this CLI, does not carry them in memory.
 async function runDirector(opts: { config: string; dryRun?: boolean; logLevel?: string }): Promise<void> {
+  const { loadDirectorConfig } = await import('./config.js');
+  const { startDirector } = await import('./director.js');
   const config = loadDirectorConfig(opts.config);
   const log = createLogger('director', (opts.logLevel ?? config.logLevel) as (typeof LOG_LEVELS)[number]);
   const director = await startDirector(config, log, opts.dryRun ? { dryRun: true } : {});
@@ -51,6 +53,7 @@ export function directorCommand(): Command {
           return;
         }
         if (opts.check) {
+          const { loadDirectorConfig } = await import('./config.js');
           const config = loadDirectorConfig(opts.config);
           const dests = config.core.services.reduce((n, s) => n + s.realServers.length, 0);
           process.stdout.write(`${opts.config}: ok — ${config.core.services.length} service(s), ${dests} real server(s), ${config.tokens.size} agent(s)\n`);
@@ -76,6 +79,7 @@ export function statusCommand(): Command {
           throw new StatusUnreachableError(opts.url, (err.cause as Error | undefined)?.message ?? err.message);
         });
         const body = (await res.json()) as DirectorStatus;
+        const { renderStatus } = await import('./status-view.js');
         process.stdout.write(opts.json ? `${JSON.stringify(body, null, 2)}\n` : renderStatus(body));
       } catch (err) {
         process.exitCode = reportFatal('status', err);

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { agentCommand } from '../agent/cli.js';
 import { pluginCommand } from '../agent/plugins/plugin-test-command.js';
 import { directorCommand, statusCommand } from '../director/cli.js';
-import { demoCommand } from '../director/demo/demo.js';
+import { demoCommand } from '../director/demo/demo-command.js';
 import { simulateCommand } from '../simulations/cli.js';
 import { VERSION } from './version.js';
 

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { reportFatal } from '../shared/exit.js';
 import { PACKAGE_ROOT } from '../shared/version.js';
-import { writeResults } from './report/write-results.js';
-import { runAll } from './run.js';
 
 export function simulateCommand(): Command {
   return new Command('simulate')
@@ -13,8 +11,11 @@ export function simulateCommand(): Command {
     .option('-s, --scenario <name...>', 'only these scenarios (a70 a85 a8 b c d e f g)')
     .option('--seeds <n>', 'seeds per scenario and policy', '3')
     .option('--quick', 'runs a tenth as long (a smoke test; the figures mean little)')
-    .action((opts: { out: string; scenario?: string[]; seeds: string; quick?: boolean }) => {
+    .action(async (opts: { out: string; scenario?: string[]; seeds: string; quick?: boolean }) => {
       try {
+        // Loaded here so that other commands of this CLI (the agent) do not carry the model in memory.
+        const { runAll } = await import('./run.js');
+        const { writeResults } = await import('./report/write-results.js');
         const t0 = performance.now();
         const results = runAll({
           seeds: Math.max(1, Number(opts.seeds) || 3),

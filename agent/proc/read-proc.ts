@@ -19,10 +19,9 @@ export async function readProcFile(procRoot: string, relPath: string): Promise<s
 const TABLE_CHUNK = 256 * 1024;
 
 /**
- * Reads a large seq_file table (/proc/net/tcp, tcp6) in as few read() calls as possible. Each read of these files
- * walks the kernel's whole TCP hash table (262,144 buckets on a 24 GB host: about 2 ms), and seq_file fills the
- * buffer until the table ends, so a read that comes back short is the end: the usual extra read that returns 0 is
- * skipped, halving the cost.
+ * Reads a large seq_file table (/proc/net/tcp, tcp6) into one buffer. Each read() of these files may stop at a page
+ * of records, so reading goes on until the kernel returns 0; a big buffer keeps the number of calls low, which matters
+ * because a read walks the kernel's TCP hash table (262,144 buckets on a 24 GB host: about 2 ms).
  */
 export async function readProcTable(procRoot: string, relPath: string): Promise<string> {
   const file = join(procRoot, relPath);
@@ -37,8 +36,8 @@ export async function readProcTable(procRoot: string, relPath: string): Promise<
     for (;;) {
       const buf = Buffer.allocUnsafe(TABLE_CHUNK);
       const n = readSync(fd, buf, 0, TABLE_CHUNK, null);
+      if (n === 0) break;
       chunks.push(buf.subarray(0, n));
-      if (n < TABLE_CHUNK) break;
     }
     return Buffer.concat(chunks).toString('utf8');
   } catch (err) {

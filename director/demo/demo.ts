@@ -4,8 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Command } from 'commander';
-import { reportFatal } from '../../shared/exit.js';
 import { createLogger } from '../../shared/logging.js';
 import { PACKAGE_ROOT } from '../../shared/version.js';
 import { directorConfigFromData } from '../config.js';
@@ -88,17 +86,4 @@ export async function runDemo(durationS: number): Promise<void> {
   } finally {
     await cleanup();
   }
-}
-
-export function demoCommand(): Command {
-  return new Command('demo')
-    .description('watch the loop work on this machine: a dry-run director and three agents on loopback')
-    .option('-d, --duration <seconds>', 'how long to run', '75')
-    .action(async (opts: { duration: string }) => {
-      try {
-        await runDemo(Math.max(5, Number(opts.duration) || 75));
-      } catch (err) {
-        process.exitCode = reportFatal('demo', err);
-      }
-    });
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createConnection, type Socket } from 'node:net';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollectors } from '../../../agent/collectors/registry.js';
 import { readHostFacts } from '../../../agent/collectors/host-facts.js';
@@ -65,5 +65,19 @@ describe('collectors on this machine', () => {
     expect(facts.cores).toBeGreaterThanOrEqual(1);
     expect(facts.memTotalBytes).toBeGreaterThan(0);
     expect(hostFactsSchema.safeParse(facts).success).toBe(true);
+  });
+
+  it('read the whole of /proc/net/tcp, even when it is many pages long', async () => {
+    // The kernel returns about a page of sockets per read(): 120 listeners make the table several pages.
+    const servers = await Promise.all(
+      Array.from({ length: 120 }, () => new Promise<Server>((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); })),
+    );
+    try {
+      const ports = servers.map((s) => (s.address() as { port: number }).port);
+      const m = await createCollectors({ procRoot: '/proc', ports }).find((c) => c.name === 'sockets')!.collect();
+      for (const p of ports) expect(m[`listen_queue_${p}`], `port ${p}`).toBe(0);
+    } finally {
+      for (const s of servers) s.close();
+    }
   });
 });
