@@ -24,6 +24,8 @@ export function ingestReport(a: AgentState, r: ReceivedReport, settings: CoreSet
     a.liveSince = r.receivedAt;
     a.smoothed = {};
     a.smoothedAt = {};
+    delete a.completedRate;
+    delete a.lastEstablished;
   }
   const tau = settings.smoothing.tauMs;
   for (const [name, m] of Object.entries(r.report.metrics)) {
@@ -36,6 +38,15 @@ export function ingestReport(a: AgentState, r: ReceivedReport, settings: CoreSet
       delete a.smoothedAt[name];
     }
   }
+  const opens = r.report.metrics.tcp_passive_opens_per_s?.mean;
+  const established = r.report.metrics.established?.mean;
+  if (opens !== undefined) {
+    const prev = a.lastEstablished;
+    const growth = established !== undefined && prev !== undefined && r.receivedAt > prev.at ? ((established - prev.value) * 1000) / (r.receivedAt - prev.at) : 0;
+    a.completedRate = emaNext(a.completedRate, Math.max(0, opens - growth), r.report.intervalMs, tau);
+  }
+  if (established !== undefined) a.lastEstablished = { value: established, at: r.receivedAt };
+  else delete a.lastEstablished;
   a.lastReportAt = r.receivedAt;
   a.lastSeq = r.report.seq;
 }

@@ -7,7 +7,7 @@ export interface CapacityInputs {
   readonly utilPct?: number;
   /** Smoothed new-connection rate from the kernel for this destination. */
   readonly kernelRate?: number;
-  /** Smoothed tcp_passive_opens_per_s from the agent. */
+  /** Smoothed connections completed per second from the agent's reports (accepted minus the growth of established). */
   readonly agentRate?: number;
 }
 

@@ -17,6 +17,13 @@ export interface AgentState {
   smoothed: Record<string, number>;
   /** When each smoothed metric was last reported: one the agent stops sending is dropped, never turned into 0. */
   smoothedAt: Record<string, number>;
+  /**
+   * Smoothed rate at which the host completes connections: accepted per second minus the growth of its established
+   * ones (when the agent reports both), the agent-side counterpart of the kernel rate's correction.
+   */
+  completedRate?: number;
+  /** The previous report's established count and time, for that growth. */
+  lastEstablished?: { value: number; at: number };
 }
 
 export interface DestState {

@@ -172,7 +172,7 @@ export function step(settings: CoreSettings, previous: CoreState, obs: Observati
     const rates = new Map<DestState, number>();
     for (const row of rows) {
       if (row.phase !== 'live' || !row.d.present) continue;
-      const est = estimateCapacity({ utilPct: row.agent.smoothed.cpu_util_pct, kernelRate: row.d.kernelRate, agentRate: row.agent.smoothed.tcp_passive_opens_per_s }, svc.capacity);
+      const est = estimateCapacity({ utilPct: row.agent.smoothed.cpu_util_pct, kernelRate: row.d.kernelRate, agentRate: row.agent.completedRate ?? row.agent.smoothed.tcp_passive_opens_per_s }, svc.capacity);
       if (svc.mode === 'capacity') {
         if (est.capacity !== undefined) row.d.capacity = est.capacity;
         else delete row.d.capacity;

@@ -178,3 +178,17 @@ describe('capacity mode', () => {
     expect(last.reason).toMatch(/^capacity \d+\/s = [\d.]+\/s ÷ [\d.]+% util, share [\d.]+ of mean/);
   });
 });
+
+describe('the connection rate behind a capacity estimate', () => {
+  it('counts the connections a server completes, not those it accepts while its queue grows', () => {
+    const cfg = threeServerConfig({}, { smoothing: { timeConstant: 0 } });
+    // a1 accepts 100/s but its established connections grow by 20 per 2 s report: it completes 90/s.
+    const run = runCore(cfg.core, {
+      until: 20_000,
+      reports: every2s((a, t) => ({ cpu_util_pct: 50, tcp_passive_opens_per_s: 100, established: a === 'a1' ? 10 * (t / 1_000) : 10 })),
+    });
+    const reasons = run.ticks.at(-1)!.dests.map((d) => d.reason);
+    expect(reasons[0]).toMatch(/^capacity 180\/s = 90\/s ÷ 50% util/);
+    expect(reasons[1]).toMatch(/^capacity 200\/s = 100\/s ÷ 50% util/);
+  });
+});
