@@ -1,10 +1,10 @@
 // `lvs-feedback agent`: run the agent from its config file, or print one report with --once.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { ConfigInvalidError } from '../shared/errors.js';
 import { reportFatal } from '../shared/exit.js';
 import { createLogger, LOG_LEVELS } from '../shared/logging.js';
+import { CLI_PATH } from '../shared/version.js';
 import { Agent } from './agent.js';
 import { agentConfigFromData, loadAgentConfig, type AgentConfig } from './config.js';
 import { installAgent } from './install.js';
@@ -67,7 +67,7 @@ function installCommand(): Command {
           ports: (opts.port ?? []).map(Number),
           start: opts.start,
           nodePath: process.execPath,
-          cliPath: fileURLToPath(new URL('../shared/cli.js', import.meta.url)),
+          cliPath: CLI_PATH,
           ...(opts.token !== undefined ? { token: opts.token } : {}),
           ...(opts.id !== undefined ? { id: opts.id } : {}),
         });

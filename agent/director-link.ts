@@ -1,8 +1,10 @@
 // One agent's connection to one director: hello, welcome, a report every interval, ping/pong, reconnect with backoff.
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { AGENT_DEFAULTS, PROTOCOL } from '../shared/defaults.js';
-import { describeError, DirectorRefusedError, LvsfError } from '../shared/errors.js';
+import { PROTOCOL } from '../shared/defaults.js';
+import { AGENT_DEFAULTS } from '../agent/defaults.js';
+import { describeError, LvsfError } from '../shared/errors.js';
+import { DirectorRefusedError } from '../agent/errors.js';
 import type { Logger } from '../shared/logging.js';
 import { LogOnce } from '../shared/logging.js';
 import { decodeDirectorMessage, encodeMessage } from '../shared/protocol/codec.js';

@@ -1,12 +1,12 @@
 // `lvs-feedback director` (run it, or check its config) and `lvs-feedback status` (what a running director knows).
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { renderUnit } from '../shared/systemd-unit.js';
-import { StatusUnreachableError } from '../shared/errors.js';
+import { StatusUnreachableError } from '../director/errors.js';
 import { reportFatal } from '../shared/exit.js';
 import { createLogger, LOG_LEVELS } from '../shared/logging.js';
-import { DIRECTOR_DEFAULTS } from '../shared/defaults.js';
+import { CLI_PATH } from '../shared/version.js';
+import { DIRECTOR_DEFAULTS } from '../director/defaults.js';
 import type { DirectorStatus } from './status-view.js';
 
 export const DEFAULT_DIRECTOR_CONFIG = '/etc/lvs-feedback/director.yaml';
@@ -33,7 +33,7 @@ async function runDirector(opts: { config: string; dryRun?: boolean; logLevel?: 
 export function directorUnit(configPath: string): string {
   return renderUnit({
     description: 'lvs-feedback director: load feedback to IPVS weights',
-    execStart: [process.execPath, fileURLToPath(new URL('../shared/cli.js', import.meta.url)), 'director', '--config', configPath],
+    execStart: [process.execPath, CLI_PATH, 'director', '--config', configPath],
     extraService: ['# ipvsadm needs CAP_NET_ADMIN (and reads /proc/net/ip_vs).', 'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_BIND_SERVICE'],
   });
 }
@@ -75,7 +75,7 @@ export function statusCommand(): Command {
     .option('--json', 'print the raw JSON')
     .action(async (opts: { url: string; json?: boolean }) => {
       try {
-        const res = await fetch(opts.url, { signal: AbortSignal.timeout(5_000) }).catch((err: Error) => {
+        const res = await fetch(opts.url, { signal: AbortSignal.timeout(DIRECTOR_DEFAULTS.statusClientTimeoutMs) }).catch((err: Error) => {
           throw new StatusUnreachableError(opts.url, (err.cause as Error | undefined)?.message ?? err.message);
         });
         const body = (await res.json()) as DirectorStatus;

@@ -1,6 +1,7 @@
 // The live director: agents in, one decision per control interval through the pure core, changes out to the table.
 import { EventEmitter } from 'node:events';
 import { describeError } from '../shared/errors.js';
+import { IpvsApplyError } from './errors.js';
 import { LogOnce, type Logger } from '../shared/logging.js';
 import type { HostFacts } from '../shared/protocol/messages.js';
 import type { DestDecision, ServiceDecision, StepResult } from './core/decisions.js';
@@ -9,7 +10,7 @@ import type { ReceivedReport } from './core/observation.js';
 import { initialState, step } from './core/step.js';
 import type { CoreState } from './core/state.js';
 import type { DirectorConfig } from './config.js';
-import type { TablePort } from './table-port.js';
+import type { TablePort } from './kernel/table-port.js';
 
 export interface ControllerEvents {
   decided: [result: StepResult<CoreState>];
@@ -118,10 +119,11 @@ export class Controller extends EventEmitter<ControllerEvents> {
     const changed = result.dests.filter((d) => d.changed);
     try {
       const out = await this.table.write(result.dests, result.services);
-      for (const f of out.failed) {
-        this.log.warn({ line: f.line, reason: f.reason }, `change did not land, retried next decision: ${f.line}: ${f.reason}`);
+      if (out.failed.length > 0) {
+        const err = new IpvsApplyError(out.failed.map((f) => f.line), out.failed.map((f) => `${f.line}: ${f.reason}`).join('; '));
+        lastWriteError = describeError(err);
+        this.log.warn({ code: err.code, failed: out.failed }, `${lastWriteError} (retried next decision)`);
       }
-      if (out.failed.length > 0) lastWriteError = `${out.failed.length} change(s) did not land`;
     } catch (err) {
       lastWriteError = describeError(err);
       if (this.logOnce.shouldLog('write', lastWriteError)) this.log.error({ err: lastWriteError, changes: changed.length }, `cannot write the table: ${lastWriteError}`);

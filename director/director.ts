@@ -5,10 +5,10 @@ import type { Logger } from '../shared/logging.js';
 import { AgentServer } from './agents/agent-server.js';
 import type { DirectorConfig } from './config.js';
 import { Controller } from './controller.js';
-import { DryRunDriver } from './ipvs/dry-run-driver.js';
-import { IpvsadmDriver } from './ipvs/ipvsadm-driver.js';
-import type { IpvsDriver } from './ipvs/driver.js';
-import { configuredTable, KernelTable } from './kernel-table.js';
+import { DryRunDriver } from './kernel/ipvs/dry-run-driver.js';
+import { IpvsadmDriver } from './kernel/ipvs/ipvsadm-driver.js';
+import type { IpvsDriver } from './kernel/ipvs/driver.js';
+import { configuredTable, KernelTable } from './kernel/kernel-table.js';
 import { StatusServer } from './status-server.js';
 import { buildStatus, type DirectorStatus } from './status-view.js';
 

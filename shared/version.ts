@@ -1,4 +1,4 @@
-// The running build's version, read once from the package's own package.json (works from source and from dist/).
+// The running build: its package root, version and command path, found once from package.json (works from source and from dist/).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,3 +21,6 @@ export const VERSION: string = (() => {
   if (!file) return '0.0.0';
   return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
 })();
+
+/** The built `lvs-feedback` command: what units, the demo and the tests start (`npm run build` makes it). */
+export const CLI_PATH: string = join(PACKAGE_ROOT, 'dist', 'bin', 'lvs-feedback.js');

@@ -5,16 +5,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../../shared/version.js';
+import { AGENT_DEFAULTS } from '../defaults.js';
 import type { HostFacts } from '../../shared/protocol/messages.js';
 import { parseMeminfo } from '../proc/meminfo.js';
 import { parseStat } from '../proc/stat.js';
 import { readProcFile } from '../proc/read-proc.js';
 
+const H = AGENT_DEFAULTS.hostFacts;
+
 /** Model name and MHz of the first CPU in /proc/cpuinfo (x86 and most others). */
 export function parseCpuinfoFacts(text: string): { cpuModel?: string; cpuMHz?: number } {
   const model = (/^model name\s*:\s*(.+)$/m.exec(text) ?? /^(?:Processor|cpu model)\s*:\s*(.+)$/m.exec(text))?.[1]?.trim();
   const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(text)?.[1]);
-  return { ...(model ? { cpuModel: model.slice(0, 200) } : {}), ...(Number.isFinite(mhz) && mhz > 0 ? { cpuMHz: Math.round(mhz) } : {}) };
+  return { ...(model ? { cpuModel: model.slice(0, H.maxTextLength) } : {}), ...(Number.isFinite(mhz) && mhz > 0 ? { cpuMHz: Math.round(mhz) } : {}) };
 }
 
 async function optional<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
@@ -51,7 +54,7 @@ function workerFile(): string | undefined {
 async function systemFacts(): Promise<SiFacts> {
   const fallback = (): SiFacts => {
     const cpu = cpus()[0];
-    return { ...(cpu?.model ? { cpuModel: cpu.model.trim().slice(0, 200) } : {}), ...(cpu && cpu.speed > 0 ? { cpuMHz: cpu.speed } : {}), kernel: release().slice(0, 200) };
+    return { ...(cpu?.model ? { cpuModel: cpu.model.trim().slice(0, H.maxTextLength) } : {}), ...(cpu && cpu.speed > 0 ? { cpuMHz: cpu.speed } : {}), kernel: release().slice(0, H.maxTextLength) };
   };
   const file = workerFile();
   if (!file) return fallback();
@@ -61,7 +64,7 @@ async function systemFacts(): Promise<SiFacts> {
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });
-  const facts = await optional(answer, 4_000);
+  const facts = await optional(answer, H.systemInfoTimeoutMs);
   await worker.terminate();
   return { ...fallback(), ...(facts ?? {}) };
 }
@@ -73,9 +76,9 @@ async function systemFacts(): Promise<SiFacts> {
  */
 export async function readHostFacts(procRoot: string): Promise<HostFacts> {
   const [stat, meminfo, cpuinfo] = await Promise.all([
-    optional(readProcFile(procRoot, 'stat'), 2_000),
-    optional(readProcFile(procRoot, 'meminfo'), 2_000),
-    optional(readProcFile(procRoot, 'cpuinfo'), 2_000),
+    optional(readProcFile(procRoot, 'stat'), H.procReadTimeoutMs),
+    optional(readProcFile(procRoot, 'meminfo'), H.procReadTimeoutMs),
+    optional(readProcFile(procRoot, 'cpuinfo'), H.procReadTimeoutMs),
   ]);
   let cores = 1;
   let memTotalBytes: number | undefined;
@@ -92,7 +95,7 @@ export async function readHostFacts(procRoot: string): Promise<HostFacts> {
   let facts: { cpuModel?: string; cpuMHz?: number; kernel?: string } = cpuinfo ? parseCpuinfoFacts(cpuinfo) : {};
   if (procRoot === '/proc') facts = { ...facts, ...(await systemFacts()) };
   return {
-    hostname: hostname().slice(0, 200) || 'unknown',
+    hostname: hostname().slice(0, H.maxTextLength) || 'unknown',
     cores,
     ...facts,
     ...(memTotalBytes !== undefined ? { memTotalBytes } : {}),

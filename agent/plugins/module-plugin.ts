@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LvsfError, PluginLoadError, PluginThrewError, PluginTimeoutError } from '../../shared/errors.js';
+import { LvsfError } from '../../shared/errors.js';
+import { PluginLoadError, PluginThrewError, PluginTimeoutError } from '../../agent/errors.js';
 import { normalizePluginValue } from './parse-output.js';
 import type { ModulePlugin, ModulePluginSpec, PluginContext, PluginOutcome, PluginRunOptions } from './plugin-contract.js';
 

@@ -1,7 +1,8 @@
 // The `plugins:` entries of the agent config: their schema, and how one entry becomes a runnable PluginSpec.
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { AGENT_DEFAULTS, PROTOCOL } from '../../shared/defaults.js';
+import { PROTOCOL } from '../../shared/defaults.js';
+import { AGENT_DEFAULTS } from '../../agent/defaults.js';
 import { durationMsSchema } from '../../shared/duration.js';
 import { metricNameSchema } from '../../shared/protocol/messages.js';
 import type { PluginSpec } from './plugin-contract.js';

@@ -1,7 +1,8 @@
 // Turns what a person typed after `plugin test` (a file or a command) into a PluginSpec the agent's runner can run.
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { AGENT_DEFAULTS, PROTOCOL } from '../../shared/defaults.js';
+import { PROTOCOL } from '../../shared/defaults.js';
+import { AGENT_DEFAULTS } from '../../agent/defaults.js';
 import { isModulePath } from './module-plugin.js';
 import type { PluginSpec } from './plugin-contract.js';
 

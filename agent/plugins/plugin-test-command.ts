@@ -1,9 +1,11 @@
 // `lvs-feedback plugin test`: runs one plugin once through the agent's own runner and shows its values or what is wrong.
 import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
-import { AGENT_DEFAULTS, PROTOCOL } from '../../shared/defaults.js';
+import { PROTOCOL } from '../../shared/defaults.js';
+import { AGENT_DEFAULTS } from '../../agent/defaults.js';
 import { parseDurationMs } from '../../shared/duration.js';
-import { PluginLoadError, type LvsfError } from '../../shared/errors.js';
+import { type LvsfError } from '../../shared/errors.js';
+import { PluginLoadError } from '../../agent/errors.js';
 import { reportFatal } from '../../shared/exit.js';
 import { createLogger } from '../../shared/logging.js';
 import { OUTPUT_CONTRACT } from './parse-output.js';

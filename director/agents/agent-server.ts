@@ -4,15 +4,9 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { DIRECTOR_DEFAULTS, PROTOCOL } from '../../shared/defaults.js';
-import {
-  AgentDuplicateError,
-  AgentUnknownError,
-  AuthFailedError,
-  HelloExpectedError,
-  LvsfError,
-  MessageInvalidError,
-} from '../../shared/errors.js';
+import { PROTOCOL } from '../../shared/defaults.js';
+import { DIRECTOR_DEFAULTS } from '../../director/defaults.js';
+import { AgentDuplicateError, AgentUnknownError, AuthFailedError, HelloExpectedError, LvsfError, MessageInvalidError } from '../../shared/errors.js';
 import { LogOnce, type Logger } from '../../shared/logging.js';
 import { decodeAgentMessage, encodeMessage } from '../../shared/protocol/codec.js';
 import type { HelloMessage, ReportMessage } from '../../shared/protocol/messages.js';

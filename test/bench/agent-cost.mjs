@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { AgentServer } from '../../dist/director/agents/agent-server.js';
 import { createLogger } from '../../dist/shared/logging.js';
-import { AGENT_NODE_FLAGS } from '../../dist/shared/defaults.js';
+import { AGENT_NODE_FLAGS } from '../../dist/agent/defaults.js';
+import { CLI_PATH } from '../../dist/shared/version.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -59,7 +60,7 @@ writeFileSync(
 );
 
 const NODE_FLAGS = process.env.LVSF_NODE_FLAGS !== undefined ? process.env.LVSF_NODE_FLAGS.split(' ').filter(Boolean) : [...AGENT_NODE_FLAGS];
-const agent = spawn(process.execPath, [...NODE_FLAGS, join(ROOT, 'dist/shared/cli.js'), 'agent', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+const agent = spawn(process.execPath, [...NODE_FLAGS, CLI_PATH, 'agent', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
 
 /** utime+stime of the agent itself, and of the plugin processes it waited for, in seconds. */
 function cpuSeconds(pid) {

@@ -1,8 +1,9 @@
 // Runs the real `lvs-feedback` command as a child process and waits for what it prints, without sleeping.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/shared/cli.js', import.meta.url));
+import { CLI_PATH } from '../../shared/version.js';
+
+export const CLI = CLI_PATH;
 
 export interface RunningCli {
   proc: ChildProcessWithoutNullStreams;

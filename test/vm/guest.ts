@@ -39,7 +39,7 @@ export function buildGuest(): string {
 
 /**
  * Runs `script` (bash) as root inside a fresh guest. The project is at the same path as on the host (the host's / is
- * the guest's read-only lower layer), so scripts can run `node <repo>/dist/shared/cli.js`. One guest at a time: the
+ * the guest's read-only lower layer), so scripts can run `node <repo>/dist/bin/lvs-feedback.js`. One guest at a time: the
  * suite runs its files one after another.
  */
 export async function runInGuest(script: string, opts: GuestOptions = {}): Promise<GuestResult> {

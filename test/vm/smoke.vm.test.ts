@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseList } from '../../director/ipvs/parse-list.js';
-import { parseSave } from '../../director/ipvs/parse-save.js';
+import { parseList } from '../../director/kernel/ipvs/parse-list.js';
+import { parseSave } from '../../director/kernel/ipvs/parse-save.js';
 import { runInGuest, type GuestResult } from './guest.js';
 
 // The harness itself, on a real IPVS kernel: weights decide shares exactly, an -R batch applies, -x stops new work.

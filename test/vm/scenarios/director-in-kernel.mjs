@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const REPO = process.env.REPO_DIR;
-const CLI = `${REPO}/dist/shared/cli.js`;
+const { CLI_PATH: CLI } = await import(`${REPO}/dist/shared/version.js`);
 const SVC = 'tcp:10.0.0.1:80';
 const RS = { rs1: '10.0.1.11:80', rs2: '10.0.1.12:80', rs3: '10.0.1.13:80' };
 const results = { phases: {}, errors: [] };

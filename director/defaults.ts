@@ -1,0 +1,82 @@
+// Every default value and fixed limit of the director, in one frozen place, so docs, config and code agree.
+import { deepFreeze } from '../shared/defaults.js';
+
+export const DIRECTOR_DEFAULTS = deepFreeze({
+  /** Director id sent in welcome; empty means the host name. */
+  id: '',
+  listen: { host: '0.0.0.0', port: 7654 },
+  logLevel: 'info',
+  /** How often the director decides (reads the table, steps the core, writes changes). */
+  controlIntervalMs: 1_000,
+  /** Local status endpoint (HTTP, JSON) for `lvs-feedback status`; loopback only by default. */
+  status: { host: '127.0.0.1', port: 7655 },
+  /** How long `lvs-feedback status` waits for the director's answer. */
+  statusClientTimeoutMs: 5_000,
+  /** On exit: leave the table as it is, or write back the configured weights. */
+  onExit: 'leave' as 'leave' | 'restore',
+  ipvs: {
+    /** The ipvsadm binary the director runs. */
+    binary: 'ipvsadm',
+    /** Time one ipvsadm process may take before it is killed. */
+    timeoutMs: 10_000,
+    /** Re-sends of lines that did not land, before they are reported failed. */
+    retries: 2,
+  },
+  smoothing: {
+    /** EMA time constant for every input (Julian: average each input over about 10 s). */
+    tauMs: 10_000,
+    /** A new or returning agent's first reports do not move its weight for this long (gRPC A58 blackout). */
+    blackoutMs: 10_000,
+  },
+  /** No report for this many report intervals makes an agent stale. */
+  staleAfterIntervals: 3,
+  /** A weight someone else changed in the kernel is left alone this long before control resumes. */
+  externalEditHoldMs: 300_000,
+  service: {
+    mode: 'capacity' as 'capacity' | 'expression',
+    /**
+     * Scheduler used only when the director is asked to create the service. nq (or sed) rather than wlc: wlc counts
+     * closed connections (TIME_WAIT, 2 min) in its overhead, so every weight change starves or floods a server until
+     * those counts catch up (see simulations/README.md).
+     */
+    scheduler: 'nq',
+    referenceWeight: 100,
+    minWeight: 0,
+    maxWeight: 1_000,
+    stalePolicy: 'configured' as 'configured' | 'hold' | 'quiesce',
+    damping: {
+      /** 10 % (not 5 %): same p99 in every simulated scenario, a third of the writes with noisy samples. */
+      deadbandPct: 10,
+      maxStepPct: 25,
+      minIntervalMs: 4_000,
+      slowStartMs: 60_000,
+      slowStartFromPct: 10,
+    },
+    capacity: {
+      utilizationFloor: 0.1,
+      rateFrom: 'auto' as 'kernel' | 'agent' | 'auto',
+    },
+    fallback: {
+      afterMs: 10_000,
+      recoverAfterMs: 30_000,
+      recoverCount: 1,
+      keepWeight: 1,
+      keepCount: 1,
+    },
+  },
+  realServer: { weight: 100, method: 'masq' as 'masq' | 'route' | 'tunnel', upperThreshold: 0, lowerThreshold: 0 },
+  sorryServer: { weight: 1, method: 'masq' as 'masq' | 'route' | 'tunnel' },
+  /** The report interval the director asks agents for in its welcome. */
+  reportIntervalMs: 2_000,
+  agents: {
+    /** A connection must say hello within this time. */
+    helloTimeoutMs: 5_000,
+    pingIntervalMs: 10_000,
+    /** More messages than this per second on one connection closes it (a report every 500 ms is the fastest legal). */
+    maxMessagesPerSecond: 20,
+    /** Bad messages in a row before a connection is closed; each is answered and logged once. */
+    maxConsecutiveBadMessages: 10,
+    /** Connections beyond this many (authenticated or not) are refused at the upgrade. */
+    maxConnections: 1_024,
+  },
+});

@@ -1,0 +1,91 @@
+// The real driver: reads the table with ipvsadm -Sn/-Ln, applies every change through one ipvsadm -R, verifies.
+import { spawn } from 'node:child_process';
+import { IpvsCommandError } from '../../../director/errors.js';
+import type { Logger } from '../../../shared/logging.js';
+import type { ApplyResult, IpvsDriver } from './driver.js';
+import { DIRECTOR_DEFAULTS } from '../../../director/defaults.js';
+import { mergeListings } from './merge-listings.js';
+import type { IpvsTable } from './model.js';
+import { lineLanded } from './verify.js';
+
+export interface IpvsadmOptions {
+  readonly binary?: string;
+  readonly timeoutMs?: number;
+  /** How many times lines that did not land are re-sent before they are reported failed. */
+  readonly retries?: number;
+  readonly log: Logger;
+}
+
+/** Runs ipvsadm with an argument array (never a shell), optional stdin, and a time limit that kills it. */
+export function runIpvsadm(binary: string, args: readonly string[], timeoutMs: number, input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  const command = `${binary} ${args.join(' ')}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < 64 * 1024) stderr += d;
+    });
+    child.on('error', (err) => reject(new IpvsCommandError(command, err.message, { cause: err })));
+    child.on('close', (code, signal) => {
+      if (signal) reject(new IpvsCommandError(command, signal === 'SIGKILL' ? `no answer within ${timeoutMs} ms, killed` : `killed by ${signal}`));
+      else resolve({ stdout, stderr, code: code ?? 0 });
+    });
+    child.stdin.on('error', () => {}); // a child that exits early closes its stdin; 'close' reports the outcome
+    child.stdin.end(input ?? '');
+  });
+}
+
+export class IpvsadmDriver implements IpvsDriver {
+  readonly description: string;
+  private readonly binary: string;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+
+  constructor(private readonly opts: IpvsadmOptions) {
+    this.binary = opts.binary ?? DIRECTOR_DEFAULTS.ipvs.binary;
+    this.timeoutMs = opts.timeoutMs ?? DIRECTOR_DEFAULTS.ipvs.timeoutMs;
+    this.retries = opts.retries ?? DIRECTOR_DEFAULTS.ipvs.retries;
+    this.description = `ipvsadm (${this.binary})`;
+  }
+
+  private async output(args: string[]): Promise<string> {
+    const r = await runIpvsadm(this.binary, args, this.timeoutMs);
+    if (r.code !== 0) throw new IpvsCommandError(`${this.binary} ${args.join(' ')}`, `exit ${r.code}: ${r.stderr.trim().slice(0, 300)}`);
+    return r.stdout;
+  }
+
+  /** The table: -Sn for methods and weights, --thresholds for -x/-y and connections, --rate for new connections/s. */
+  async read(): Promise<IpvsTable> {
+    const [save, thresholds, rate] = await Promise.all([
+      this.output(['-Sn']),
+      this.output(['-Ln', '--thresholds', '--exact']),
+      this.output(['-Ln', '--rate', '--exact']),
+    ]);
+    return mergeListings(save, thresholds, rate);
+  }
+
+  /**
+   * One ipvsadm -R for the whole batch. ipvsadm -R applies each line on its own, goes on after a line the kernel
+   * refuses and reports only the last line's status, so the table is read back and every line checked; lines that did
+   * not land are sent again (bounded), then reported with the kernel's words.
+   */
+  async apply(lines: readonly string[]): Promise<ApplyResult> {
+    let pending = [...lines];
+    const applied: string[] = [];
+    let lastError = '';
+    if (pending.length === 0) return { applied, failed: [], table: await this.read() };
+    let table: IpvsTable | undefined;
+    for (let attempt = 0; attempt <= this.retries && pending.length > 0; attempt++) {
+      const r = await runIpvsadm(this.binary, ['-R'], this.timeoutMs, `${pending.join('\n')}\n`);
+      lastError = r.stderr.trim().split('\n').slice(-3).join(' / ') || (r.code !== 0 ? `exit ${r.code}` : '');
+      table = await this.read();
+      const still: string[] = [];
+      for (const line of pending) (lineLanded(table, line) ? applied : still).push(line);
+      if (still.length > 0) this.opts.log.warn({ attempt: attempt + 1, notLanded: still.length, ipvsadm: lastError }, `${still.length} of ${pending.length} change(s) did not land${attempt < this.retries ? ', sending them again' : ''}`);
+      pending = still;
+    }
+    return { applied, failed: pending.map((line) => ({ line, reason: lastError || 'not in the table when read back' })), table: table! };
+  }
+}

@@ -1,0 +1,84 @@
+// Parses `ipvsadm -Sn` (the table as re-playable -A/-a commands) into the model: weights, methods, thresholds.
+import { IpvsParseError } from '../../../director/errors.js';
+import { hostPort, serviceId, type Dest, type IpvsTable, type Method, type Service, type ServiceProtocol } from './model.js';
+
+/** "10.0.0.1:80" or "[2001:db8::1]:80" → address and port. */
+export function splitHostPort(text: string, where: string): { address: string; port: number } {
+  const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(text) ?? /^([0-9.]+):(\d+)$/.exec(text);
+  if (!m) throw new IpvsParseError(where, `not an address:port: ${text}`);
+  return { address: m[1]!, port: Number(m[2]) };
+}
+
+const METHODS: Record<string, Method> = { '-m': 'masq', '--masquerading': 'masq', '-g': 'route', '--gatewaying': 'route', '-i': 'tunnel', '--ipip': 'tunnel' };
+const PROTOCOLS: Record<string, ServiceProtocol> = { '-t': 'tcp', '--tcp-service': 'tcp', '-u': 'udp', '--udp-service': 'udp', '--sctp-service': 'sctp', '-f': 'fwm', '--fwmark-service': 'fwm' };
+
+interface MutableService extends Omit<Service, 'dests' | 'options'> {
+  options: string[];
+  dests: Map<string, Dest>;
+}
+
+function readService(tokens: string[], where: string): { protocol: ServiceProtocol; address?: string; port?: number; fwmark?: number; rest: string[] } {
+  const flag = tokens[0]!;
+  const protocol = PROTOCOLS[flag];
+  const value = tokens[1];
+  if (!protocol || value === undefined) throw new IpvsParseError(where, `expected a service (-t/-u/--sctp-service/-f), got ${flag}`);
+  if (protocol === 'fwm') {
+    const fwmark = Number(value);
+    if (!Number.isInteger(fwmark) || fwmark < 1) throw new IpvsParseError(where, `not a firewall mark: ${value}`);
+    return { protocol, fwmark, rest: tokens.slice(2) };
+  }
+  return { protocol, ...splitHostPort(value, where), rest: tokens.slice(2) };
+}
+
+export function parseSave(text: string): IpvsTable {
+  const services = new Map<string, MutableService>();
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line) return;
+    const where = `ipvsadm -Sn line ${i + 1}`;
+    const tokens = line.split(/\s+/);
+    const cmd = tokens.shift();
+    if (cmd === '-A') {
+      const s = readService(tokens, where);
+      let scheduler = 'wlc';
+      const options: string[] = [];
+      for (let k = 0; k < s.rest.length; k++) {
+        const t = s.rest[k]!;
+        if (t === '-s' || t === '--scheduler') scheduler = s.rest[++k] ?? scheduler;
+        else options.push(t);
+      }
+      const id = serviceId(s);
+      services.set(id, { id, protocol: s.protocol, ...(s.address !== undefined ? { address: s.address, port: s.port! } : { fwmark: s.fwmark! }), scheduler, options, dests: new Map() });
+      return;
+    }
+    if (cmd === '-a') {
+      const s = readService(tokens, where);
+      const svc = services.get(serviceId(s));
+      if (!svc) throw new IpvsParseError(where, `destination of a service not declared before it: ${serviceId(s)}`);
+      let dest: { address: string; port: number } | undefined;
+      let method: Method = 'route';
+      let weight = 1;
+      let upper = 0;
+      let lower = 0;
+      for (let k = 0; k < s.rest.length; k++) {
+        const t = s.rest[k]!;
+        const num = (): number => {
+          const v = Number(s.rest[++k]);
+          if (!Number.isInteger(v) || v < 0) throw new IpvsParseError(where, `${t} needs a whole number`);
+          return v;
+        };
+        if (t === '-r' || t === '--real-server') dest = splitHostPort(s.rest[++k] ?? '', where);
+        else if (METHODS[t]) method = METHODS[t]!;
+        else if (t === '-w' || t === '--weight') weight = num();
+        else if (t === '-x' || t === '--u-threshold') upper = num();
+        else if (t === '-y' || t === '--l-threshold') lower = num();
+        else if (t.startsWith('--tun')) k++; // tunnel encapsulation options: not ours to change, kept by -e
+      }
+      if (!dest) throw new IpvsParseError(where, 'destination line without -r');
+      svc.dests.set(hostPort(dest.address, dest.port), { address: dest.address, port: dest.port, method, weight, upper, lower });
+      return;
+    }
+    throw new IpvsParseError(where, `unexpected command ${cmd}`);
+  });
+  return { services };
+}

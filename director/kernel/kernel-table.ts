@@ -1,0 +1,111 @@
+// Connects the decision core to an IPVS driver: the table as the core sees it, and decisions as ipvsadm lines.
+import { DIRECTOR_DEFAULTS } from '../defaults.js';
+import type { ServiceSettings } from '../core/core-config.js';
+import type { DestDecision, ServiceDecision } from '../core/decisions.js';
+import type { KernelDest, KernelView } from '../core/observation.js';
+import type { DirectorConfig } from '../config.js';
+import type { IpvsDriver } from './ipvs/driver.js';
+import { emptyTable, hostPort, type IpvsTable, type Service } from './ipvs/model.js';
+import { addDestLine, addServiceLine, deleteDestLine, editLine } from './ipvs/render.js';
+import type { TablePort, WriteOutcome } from './table-port.js';
+
+export function kernelView(table: IpvsTable): KernelView {
+  const services: Record<string, Record<string, KernelDest>> = {};
+  for (const [id, s] of table.services) {
+    const dests: Record<string, KernelDest> = {};
+    for (const [did, d] of s.dests) {
+      dests[did] = {
+        weight: d.weight,
+        upper: d.upper,
+        lower: d.lower,
+        ...(d.activeConns !== undefined ? { activeConns: d.activeConns } : {}),
+        ...(d.inactiveConns !== undefined ? { inactiveConns: d.inactiveConns } : {}),
+        ...(d.cps !== undefined ? { cps: d.cps } : {}),
+      };
+    }
+    services[id] = dests;
+  }
+  return { services };
+}
+
+/** The kernel's service for a configured one, by the address/fwmark in the config. */
+function serviceRef(svc: ServiceSettings): Pick<Service, 'protocol' | 'address' | 'port' | 'fwmark'> {
+  const [proto, ...rest] = svc.serviceId.split(':');
+  if (proto === 'fwm') return { protocol: 'fwm', fwmark: Number(rest[0]) };
+  const hp = rest.join(':');
+  const m = /^\[(.+)\]:(\d+)$/.exec(hp) ?? /^(.+):(\d+)$/.exec(hp)!;
+  return { protocol: proto as 'tcp' | 'udp' | 'sctp', address: m![1]!, port: Number(m![2]) };
+}
+
+/**
+ * The table a dry run starts from: every configured service with its real servers at their configured weights, as if
+ * a health checker had set them up.
+ */
+export function configuredTable(config: DirectorConfig): IpvsTable {
+  const services = new Map<string, Service>();
+  for (const svc of config.core.services) {
+    const dests = new Map(svc.realServers.map((rs) => [rs.id, { address: rs.address, port: rs.port, method: rs.method, weight: rs.baseWeight, upper: rs.thresholds.upper, lower: rs.thresholds.lower }]));
+    services.set(svc.serviceId, { id: svc.serviceId, ...serviceRef(svc), scheduler: config.createServices.get(svc.serviceId) ?? DIRECTOR_DEFAULTS.service.scheduler, options: [], dests });
+  }
+  return { services };
+}
+
+export class KernelTable implements TablePort {
+  readonly description: string;
+  private last: IpvsTable = emptyTable();
+
+  constructor(
+    private readonly config: DirectorConfig,
+    private readonly driver: IpvsDriver,
+  ) {
+    this.description = driver.description;
+  }
+
+  async read(): Promise<KernelView> {
+    this.last = await this.driver.read();
+    return kernelView(this.last);
+  }
+
+  /** The lines that carry out these decisions against the table last read; empty when nothing changes. */
+  plan(dests: readonly DestDecision[], services: readonly ServiceDecision[]): string[] {
+    const lines: string[] = [];
+    for (const svc of this.config.core.services) {
+      const live = this.last.services.get(svc.serviceId);
+      const ref = serviceRef(svc);
+      if (!live) {
+        const scheduler = this.config.createServices.get(svc.serviceId);
+        if (scheduler !== undefined) {
+          lines.push(addServiceLine(ref, scheduler));
+          for (const rs of svc.realServers) lines.push(addDestLine(ref, { address: rs.address, port: rs.port, method: rs.method, weight: rs.baseWeight, upper: rs.thresholds.upper, lower: rs.thresholds.lower }));
+        }
+        continue;
+      }
+      for (const d of dests) {
+        if (d.service !== svc.name || !d.changed || !d.present) continue;
+        const have = live.dests.get(d.destId);
+        if (!have) continue; // removed by someone else meanwhile: never re-added
+        // The forwarding method stays what the kernel has: an edit must restate it or ipvsadm resets it to -g.
+        lines.push(editLine(ref, { address: have.address, port: have.port, method: have.method, weight: d.weight, upper: d.upper, lower: d.lower }));
+      }
+      const wanted = new Set((services.find((s) => s.service === svc.name)?.sorryServers ?? []).map((s) => s.id));
+      for (const sorry of svc.sorryServers) {
+        const present = live.dests.has(hostPort(sorry.address, sorry.port));
+        if (wanted.has(sorry.id) && !present) lines.push(addDestLine(ref, { ...sorry, upper: 0, lower: 0 }));
+        if (!wanted.has(sorry.id) && present) lines.push(deleteDestLine(ref, sorry));
+      }
+    }
+    return lines;
+  }
+
+  async write(dests: readonly DestDecision[], services: readonly ServiceDecision[]): Promise<WriteOutcome> {
+    const lines = this.plan(dests, services);
+    if (lines.length === 0) return { applied: [], failed: [] };
+    const r = await this.driver.apply(lines);
+    this.last = r.table;
+    return { applied: r.applied, failed: r.failed };
+  }
+
+  async restore(dests: readonly DestDecision[]): Promise<WriteOutcome> {
+    return this.write(dests, this.config.core.services.map((s) => ({ service: s.name, serviceId: s.serviceId, sorryActive: false, sorryServers: [], alarm: false })));
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from '../../simulations/engine/event-queue.js';
+import { Prng } from '../../simulations/engine/prng.js';
+import { runScenario } from '../../simulations/model/cluster-run.js';
+import { IpvsService } from '../../simulations/model/ipvs-scheduler.js';
+import { PsServer } from '../../simulations/model/ps-server.js';
+import { corePolicy } from '../../simulations/policies/director-core.js';
+import { staticPolicy, equalWeights } from '../../simulations/policies/static-weights.js';
+import { SCENARIOS } from '../../simulations/scenarios/catalogue.js';
+
+describe('the simulator itself', () => {
+  it('an M/M/1 processor-sharing server reproduces the textbook mean response time 1/(μ − λ) within 5 %', () => {
+    // μ = 100/s (10 ms mean work), λ = 70/s: E[T] = 1/(100 − 70) = 33.3 ms.
+    const q = new EventQueue();
+    const rng = new Prng(42);
+    const server = new PsServer(1, 1, q);
+    const times: number[] = [];
+    const arrive = (): void => {
+      const t0 = q.now;
+      server.add(t0, rng.exp(0.01), (done) => {
+        if (t0 > 60_000) times.push((done - t0) / 1000);
+      });
+      q.at(q.now + rng.exp(1000 / 70), arrive);
+    };
+    q.at(0, arrive);
+    q.runUntil(3_600_000);
+    const mean = times.reduce((a, b) => a + b, 0) / times.length;
+    expect(times.length).toBeGreaterThan(200_000);
+    expect(Math.abs(mean - 1 / 30) / (1 / 30)).toBeLessThan(0.05);
+  });
+
+  it('wrr with weights 4/3/2 picks A A B A B C A B C, the kernel’s sequence', () => {
+    // cw starts at max 4: only A (4 ≥ 4); cw 3: A, B; cw 2: A, B, C; cw 1: A, B, C; then back to 4.
+    const svc = new IpvsService([4, 3, 2], 'wrr');
+    const picks = Array.from({ length: 18 }, () => 'ABC'[svc.pick(0)]).join('');
+    expect(picks).toBe('AABABCABC'.repeat(2));
+  });
+
+  it('wrr sends a burst of about w_max − w_second connections in a row to the heaviest server', () => {
+    // Weights 100/91/1: the current weight steps down from 100; only A qualifies until it reaches 91.
+    const svc = new IpvsService([100, 91, 1], 'wrr');
+    const picks = Array.from({ length: 11 }, () => svc.pick(0));
+    expect(picks).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it('wlc picks the least active × 256 + inactive per weight, first in list order on ties, skipping weight 0', () => {
+    const svc = new IpvsService([100, 100, 0], 'wlc', 1_000);
+    expect(svc.pick(0)).toBe(0); // all 0: the first
+    svc.bind(0); // A: 1 active → 256
+    expect(svc.pick(0)).toBe(1);
+    svc.bind(1);
+    svc.close(1, 0); // B: 0 active, 1 inactive → 1
+    expect(svc.pick(0)).toBe(1);
+    svc.setWeight(0, 1000); // A: 256/1000 < B: 1/100? 256 × 100 > 1 × 1000: B still
+    expect(svc.pick(0)).toBe(1);
+    svc.setWeight(0, 100_000); // 256 × 100 < 1 × 100000: A
+    expect(svc.pick(0)).toBe(0);
+    expect(svc.pick(2_000)).toBe(1); // B's inactive entry expired: 0 overhead
+  });
+
+  it('sed counts active connections + 1 per weight, nq takes an idle server first', () => {
+    const sed = new IpvsService([1, 3], 'sed');
+    sed.bind(1);
+    sed.bind(1); // B: (2+1)/3 = 1 vs A: (0+1)/1 = 1 → tie → A (first)
+    expect(sed.pick(0)).toBe(0);
+    const nq = new IpvsService([1, 10], 'nq');
+    nq.bind(1);
+    expect(nq.pick(0)).toBe(0); // A is idle: taken whatever the weights
+    nq.bind(0);
+    expect(nq.pick(0)).toBe(1); // both busy: sed, (1+1)/10 < (1+1)/1
+  });
+
+  it('marks a destination overloaded at the upper threshold and clears it below the lower one', () => {
+    const svc = new IpvsService([1, 1], 'wlc', 1_000);
+    svc.setThresholds(0, 3, 2);
+    for (let i = 0; i < 3; i++) svc.bind(0);
+    expect(svc.dests[0]!.overloaded).toBe(true);
+    expect(svc.pick(0)).toBe(1);
+    svc.close(0, 0);
+    svc.close(0, 0);
+    svc.close(0, 500);
+    expect(svc.pick(100)).toBe(1); // 3 inactive entries still count
+    expect(svc.dests[0]!.overloaded).toBe(true);
+    svc.expire(1_200); // two expired: 1 < lower 2 → cleared
+    expect(svc.dests[0]!.overloaded).toBe(false);
+  });
+
+  it('is deterministic: the same seed gives the same run, another seed another', () => {
+    const spec = { ...SCENARIOS.find((s) => s.name === 'a70')!, durationS: 40, warmupS: 10 };
+    const one = runScenario(spec, corePolicy(3, { name: 'x', scheduler: 'nq' }), 7);
+    const two = runScenario(spec, corePolicy(3, { name: 'x', scheduler: 'nq' }), 7);
+    const other = runScenario(spec, staticPolicy('s', 'nq', equalWeights), 8);
+    expect(Array.from(two.responses)).toEqual(Array.from(one.responses));
+    expect(two.series).toEqual(one.series);
+    expect(other.responses.length).not.toBe(one.responses.length);
+  });
+});
