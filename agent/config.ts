@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { AGENT_DEFAULTS } from '../agent/defaults.js';
+import { AGENT_DEFAULTS } from './defaults.js';
 import { durationMsSchema } from '../shared/duration.js';
 import { ConfigInvalidError } from '../shared/errors.js';
 import { freezeDeep, loadConfigFile, validateConfig } from '../shared/config-file.js';

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { PROTOCOL } from '../shared/defaults.js';
-import { AGENT_DEFAULTS } from '../agent/defaults.js';
+import { AGENT_DEFAULTS } from './defaults.js';
 import { describeError, LvsfError } from '../shared/errors.js';
-import { DirectorRefusedError } from '../agent/errors.js';
+import { DirectorRefusedError } from './errors.js';
 import type { Logger } from '../shared/logging.js';
 import { LogOnce } from '../shared/logging.js';
 import { decodeDirectorMessage, encodeMessage } from '../shared/protocol/codec.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../shared/version.js';
-import { AGENT_NODE_FLAGS } from '../agent/defaults.js';
+import { AGENT_NODE_FLAGS } from './defaults.js';
 import { renderUnit } from '../shared/systemd-unit.js';
 import { agentConfigFromData } from './config.js';
 

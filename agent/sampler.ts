@@ -1,7 +1,7 @@
 // Takes one sample: every built-in collector plus the plugins' latest values, each collector isolated from the others.
 import { PROTOCOL } from '../shared/defaults.js';
 import { describeError, LvsfError } from '../shared/errors.js';
-import { CollectorFailedError } from '../agent/errors.js';
+import { CollectorFailedError } from './errors.js';
 import { LogOnce, type Logger } from '../shared/logging.js';
 import type { PluginStatus } from '../shared/protocol/messages.js';
 import type { Collector, Metrics } from './collectors/collector.js';

@@ -2,11 +2,11 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { renderUnit } from '../shared/systemd-unit.js';
-import { StatusUnreachableError } from '../director/errors.js';
+import { StatusUnreachableError } from './errors.js';
 import { reportFatal } from '../shared/exit.js';
 import { createLogger, LOG_LEVELS } from '../shared/logging.js';
 import { CLI_PATH } from '../shared/version.js';
-import { DIRECTOR_DEFAULTS } from '../director/defaults.js';
+import { DIRECTOR_DEFAULTS } from './defaults.js';
 import type { DirectorStatus } from './status-view.js';
 
 export const DEFAULT_DIRECTOR_CONFIG = '/etc/lvs-feedback/director.yaml';

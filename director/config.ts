@@ -5,14 +5,15 @@ import { dirname, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PROTOCOL } from '../shared/defaults.js';
-import { DIRECTOR_DEFAULTS } from '../director/defaults.js';
+import { DIRECTOR_DEFAULTS } from './defaults.js';
 import { durationMsSchema } from '../shared/duration.js';
 import { ConfigInvalidError } from '../shared/errors.js';
-import { ExpressionInvalidError } from '../director/errors.js';
+import { ExpressionInvalidError } from './errors.js';
 import { freezeDeep, loadConfigFile, validateConfig } from '../shared/config-file.js';
 import { LOG_LEVELS } from '../shared/logging.js';
 import { agentIdSchema, metricNameSchema } from '../shared/protocol/messages.js';
-import type { CoreSettings, ForwardMethod, RealServerSettings, ServiceSettings, SorryServerSettings } from './core/core-config.js';
+import type { CoreSettings, RealServerSettings, ServiceSettings, SorryServerSettings } from './core/core-config.js';
+import { destIdOf, METHODS, serviceIdOf, type ServiceRef } from './kernel/ipvs/names.js';
 import { compileExpression } from './core/expression.js';
 import { isBuiltinVariable } from './core/variables.js';
 
@@ -24,7 +25,7 @@ const duration = (min: number, max: number) =>
 const address = z.string().refine((a) => isIP(a) !== 0, 'must be an IPv4 or IPv6 address');
 const port = z.int().min(1).max(65_535);
 const weight = z.int().min(0).max(65_535);
-const method = z.enum(['masq', 'route', 'tunnel']);
+const method = z.enum(METHODS);
 
 const dampingSchema = z.strictObject({
   deadband: z.number().min(0).max(100).optional(),
@@ -144,18 +145,11 @@ export interface DirectorConfig {
   readonly source: string;
 }
 
-function bracket(addr: string): string {
-  return isIP(addr) === 6 ? `[${addr}]` : addr;
-}
-
-/** The kernel-facing id of a virtual service: `tcp:10.0.0.1:80`, `udp:[2001:db8::1]:53`, `fwm:5`. */
-export function serviceIdOf(s: { protocol: string; address?: string | undefined; port?: number | undefined; fwmark?: number | undefined }): string {
-  return s.fwmark !== undefined ? `fwm:${s.fwmark}` : `${s.protocol}:${bracket(s.address!)}:${s.port}`;
-}
-
-/** The id of a destination within a service: `10.0.1.11:80`, `[2001:db8::11]:80`. */
-export function destIdOf(addr: string, port: number): string {
-  return `${bracket(addr)}:${port}`;
+/** The kernel's reference of a configured service (the schema guarantees address and port, or fwmark). */
+function serviceRefOfConfig(s: { protocol: 'tcp' | 'udp' | 'sctp'; address?: string | undefined; port?: number | undefined; fwmark?: number | undefined }): ServiceRef {
+  if (s.fwmark !== undefined) return { protocol: 'fwm', fwmark: s.fwmark };
+  if (s.address === undefined || s.port === undefined) throw new Error('unreachable: the schema requires address and port without fwmark');
+  return { protocol: s.protocol, address: s.address, port: s.port };
 }
 
 function compile(file: DirectorConfigFile, source: string, baseDir: string, readSecret: (p: string) => string): DirectorConfig {
@@ -184,7 +178,8 @@ function compile(file: DirectorConfigFile, source: string, baseDir: string, read
   const services = file.services.map((svc, si): ServiceSettings => {
     const key = `services[${si}]`;
     const p = { ...file.defaults, ...Object.fromEntries(Object.entries(svc).filter(([, v]) => v !== undefined)) } as typeof svc & typeof file.defaults;
-    const serviceId = serviceIdOf(svc);
+    const ref = serviceRefOfConfig(svc);
+    const serviceId = serviceIdOf(ref);
     if (seenServices.has(svc.name) || seenServices.has(serviceId)) bad(`${key}.name`, `service ${svc.name} (${serviceId}) is configured twice`);
     seenServices.add(svc.name).add(serviceId);
     if (svc.create) createServices.set(serviceId, svc.scheduler);
@@ -206,7 +201,7 @@ function compile(file: DirectorConfigFile, source: string, baseDir: string, read
       if (!tokens.has(rs.agent)) bad(`${rkey}.agent`, `agent ${rs.agent} is not listed under agents`);
       const rport = rs.port ?? defaultPort;
       if (rport === undefined) bad(`${rkey}.port`, 'a real server of a fwmark service needs a port');
-      const id = destIdOf(rs.address, rport!);
+      const id = destIdOf({ address: rs.address, port: rport! });
       if (destIds.has(id)) bad(`${rkey}.address`, `${id} is listed twice in ${svc.name}`);
       destIds.add(id);
       const min = rs.minWeight ?? minWeight;
@@ -224,17 +219,17 @@ function compile(file: DirectorConfigFile, source: string, baseDir: string, read
         baseWeight: Math.min(max, Math.max(min, rs.weight)),
         minWeight: min,
         maxWeight: max,
-        method: rs.method as ForwardMethod,
+        method: rs.method,
         thresholds: { upper: rs.upperThreshold, lower: rs.lowerThreshold, ...(rs.upperThresholdFrom ? { upperFrom: rs.upperThresholdFrom } : {}) },
       };
     });
     const sorryServers = svc.sorryServers.map((ss, i): SorryServerSettings => {
       const sport = ss.port ?? defaultPort;
       if (sport === undefined) bad(`${key}.sorryServers[${i}].port`, 'a sorry server of a fwmark service needs a port');
-      const id = destIdOf(ss.address, sport!);
+      const id = destIdOf({ address: ss.address, port: sport! });
       if (destIds.has(id)) bad(`${key}.sorryServers[${i}].address`, `${id} is also a real server of ${svc.name}`);
       destIds.add(id);
-      return { id, address: ss.address, port: sport!, method: ss.method as ForwardMethod, weight: ss.weight };
+      return { id, address: ss.address, port: sport!, method: ss.method, weight: ss.weight };
     });
     // Nested blocks merge key by key: a service's damping.maxStep keeps the defaults' damping.deadband.
     const dm = { ...file.defaults.damping, ...svc.damping };
@@ -242,9 +237,9 @@ function compile(file: DirectorConfigFile, source: string, baseDir: string, read
     const fb = { ...file.defaults.fallback, ...svc.fallback };
     return {
       name: svc.name,
+      ref,
       serviceId,
-      mode,
-      ...(expression ? { expression } : {}),
+      ...(mode === 'expression' ? { mode, expression: expression! } : { mode, ...(expression ? { expression } : {}) }),
       referenceWeight: p.referenceWeight ?? S.referenceWeight,
       realServers,
       sorryServers,

@@ -1,7 +1,7 @@
 // For the service ports in the config: accept-queue length of the listeners, and established connections.
 import { parseNetTcp, TCP_ESTABLISHED, TCP_LISTEN, type TcpSocket } from '../proc/net-tcp.js';
 import { readOptionalProcTable, readProcTable } from '../proc/read-proc.js';
-import { AGENT_DEFAULTS } from '../../agent/defaults.js';
+import { AGENT_DEFAULTS } from '../defaults.js';
 import type { Collector, CollectorContext, Metrics } from './collector.js';
 
 export function socketMetrics(sockets: readonly TcpSocket[], ports: readonly number[]): Metrics {

@@ -1,7 +1,7 @@
 // Connection rate from /proc/net/snmp: TCP passive opens per second is the throughput side of a capacity estimate.
 import { parseSnmp } from '../proc/net-snmp.js';
 import { readProcFile } from '../proc/read-proc.js';
-import { ProcParseError } from '../../agent/errors.js';
+import { ProcParseError } from '../errors.js';
 import type { Collector, CollectorContext, Metrics } from './collector.js';
 import { CounterRates } from './counter-rates.js';
 

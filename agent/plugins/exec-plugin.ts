@@ -1,9 +1,9 @@
 // Runs an executable plugin once: no shell, its own process group, bounded output, and the whole group killed at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { AGENT_DEFAULTS } from '../../agent/defaults.js';
+import { AGENT_DEFAULTS } from '../defaults.js';
 import { LvsfError } from '../../shared/errors.js';
-import { PluginExitError, PluginLoadError, PluginOutputError, PluginTimeoutError } from '../../agent/errors.js';
+import { PluginExitError, PluginLoadError, PluginOutputError, PluginTimeoutError } from '../errors.js';
 import { parsePluginOutput } from './parse-output.js';
 import type { ExecPluginSpec, PluginOutcome, PluginRunOptions } from './plugin-contract.js';
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LvsfError } from '../../shared/errors.js';
-import { PluginLoadError, PluginThrewError, PluginTimeoutError } from '../../agent/errors.js';
+import { PluginLoadError, PluginThrewError, PluginTimeoutError } from '../errors.js';
 import { normalizePluginValue } from './parse-output.js';
 import type { ModulePlugin, ModulePluginSpec, PluginContext, PluginOutcome, PluginRunOptions } from './plugin-contract.js';
 

@@ -8,7 +8,7 @@
 // Keys are never rewritten: a key outside lower-case letters, digits and _ is refused with its name, because a
 // silently mangled key would not match the variable the director's weight expression uses.
 import { PROTOCOL } from '../../shared/defaults.js';
-import { PluginOutputError } from '../../agent/errors.js';
+import { PluginOutputError } from '../errors.js';
 import type { Metrics } from '../collectors/collector.js';
 
 /** What every plugin may produce; the hint ends most error messages. */

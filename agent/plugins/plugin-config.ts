@@ -2,7 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { PROTOCOL } from '../../shared/defaults.js';
-import { AGENT_DEFAULTS } from '../../agent/defaults.js';
+import { AGENT_DEFAULTS } from '../defaults.js';
 import { durationMsSchema } from '../../shared/duration.js';
 import { metricNameSchema } from '../../shared/protocol/messages.js';
 import type { PluginSpec } from './plugin-contract.js';

@@ -1,5 +1,5 @@
 // One configured plugin: runs it once on request (module or executable), times the run, and refuses to overlap runs.
-import { PluginBusyError } from '../../agent/errors.js';
+import { PluginBusyError } from '../errors.js';
 import { runExecPlugin } from './exec-plugin.js';
 import { loadModulePlugin, startModuleRun } from './module-plugin.js';
 import type { ModulePlugin, PluginOutcome, PluginRunOptions, PluginRunResult, PluginSpec } from './plugin-contract.js';

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { PROTOCOL } from '../../shared/defaults.js';
-import { AGENT_DEFAULTS } from '../../agent/defaults.js';
+import { AGENT_DEFAULTS } from '../defaults.js';
 import { isModulePath } from './module-plugin.js';
 import type { PluginSpec } from './plugin-contract.js';
 

@@ -2,10 +2,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { PROTOCOL } from '../../shared/defaults.js';
-import { AGENT_DEFAULTS } from '../../agent/defaults.js';
+import { AGENT_DEFAULTS } from '../defaults.js';
 import { parseDurationMs } from '../../shared/duration.js';
 import { type LvsfError } from '../../shared/errors.js';
-import { PluginLoadError } from '../../agent/errors.js';
+import { PluginLoadError } from '../errors.js';
 import { reportFatal } from '../../shared/exit.js';
 import { createLogger } from '../../shared/logging.js';
 import { OUTPUT_CONTRACT } from './parse-output.js';

@@ -1,6 +1,6 @@
 // Runs every configured plugin on its own interval, isolated from the others, and keeps each one's last good values.
 import { PROTOCOL } from '../../shared/defaults.js';
-import { AGENT_DEFAULTS } from '../../agent/defaults.js';
+import { AGENT_DEFAULTS } from '../defaults.js';
 import { ConfigInvalidError } from '../../shared/errors.js';
 import { LogOnce, type Logger } from '../../shared/logging.js';
 import type { PluginStatus } from '../../shared/protocol/messages.js';

@@ -1,5 +1,5 @@
 // Parses /proc/loadavg: "0.74 0.56 0.24 1/88 14896".
-import { ProcParseError } from '../../agent/errors.js';
+import { ProcParseError } from '../errors.js';
 
 export interface Loadavg {
   readonly load1: number;

@@ -1,5 +1,5 @@
 // Parses /proc/meminfo into bytes per field ("MemAvailable: 123 kB" → MemAvailable: 125952).
-import { ProcParseError } from '../../agent/errors.js';
+import { ProcParseError } from '../errors.js';
 
 export type Meminfo = Readonly<Record<string, number>>;
 

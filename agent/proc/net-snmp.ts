@@ -1,5 +1,5 @@
 // Parses /proc/net/snmp: pairs of "Proto: names…" and "Proto: values…" lines, e.g. Tcp PassiveOpens.
-import { ProcParseError } from '../../agent/errors.js';
+import { ProcParseError } from '../errors.js';
 
 export type Snmp = Readonly<Record<string, Readonly<Record<string, number>>>>;
 

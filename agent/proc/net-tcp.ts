@@ -1,5 +1,5 @@
 // Parses /proc/net/tcp and tcp6: per socket its state, local port, and queue lengths (hex in the kernel's format).
-import { ProcParseError } from '../../agent/errors.js';
+import { ProcParseError } from '../errors.js';
 
 export const TCP_ESTABLISHED = 0x01;
 export const TCP_LISTEN = 0x0a;

@@ -1,7 +1,7 @@
 // Reads one file under the proc root; the only I/O of the collectors, kept apart from the pure parsers.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProcUnreadableError } from '../../agent/errors.js';
+import { ProcUnreadableError } from '../errors.js';
 
 /**
  * Read synchronously on purpose: the kernel builds /proc files in memory, so a read takes microseconds, while the

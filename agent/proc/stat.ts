@@ -1,5 +1,5 @@
 // Parses /proc/stat: the aggregate CPU time counters, the number of CPUs, and the run queue.
-import { ProcParseError } from '../../agent/errors.js';
+import { ProcParseError } from '../errors.js';
 
 export interface CpuTimes {
   readonly user: number;

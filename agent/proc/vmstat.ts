@@ -1,5 +1,5 @@
 // Parses /proc/vmstat ("name value" lines) into counters.
-import { ProcParseError } from '../../agent/errors.js';
+import { ProcParseError } from '../errors.js';
 
 export function parseVmstat(text: string): Readonly<Record<string, number>> {
   const out: Record<string, number> = {};

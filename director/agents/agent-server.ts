@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { PROTOCOL } from '../../shared/defaults.js';
-import { DIRECTOR_DEFAULTS } from '../../director/defaults.js';
+import { DIRECTOR_DEFAULTS } from '../defaults.js';
 import { AgentDuplicateError, AgentUnknownError, AuthFailedError, HelloExpectedError, LvsfError, MessageInvalidError } from '../../shared/errors.js';
 import { LogOnce, type Logger } from '../../shared/logging.js';
 import { decodeAgentMessage, encodeMessage } from '../../shared/protocol/codec.js';

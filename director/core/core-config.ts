@@ -1,9 +1,9 @@
 // The settings the decision core runs on: the director config after validation, with expressions compiled.
+import type { Method, ServiceRef } from '../kernel/ipvs/names.js';
 import type { CompiledExpression } from './expression.js';
 
 export type WeightMode = 'capacity' | 'expression';
 export type StalePolicy = 'configured' | 'hold' | 'quiesce';
-export type ForwardMethod = 'masq' | 'route' | 'tunnel';
 
 export interface SmoothingSettings {
   /** EMA time constant: a step change in an input reaches 63 % of its size after this long. */
@@ -63,7 +63,7 @@ export interface RealServerSettings {
   readonly baseWeight: number;
   readonly minWeight: number;
   readonly maxWeight: number;
-  readonly method: ForwardMethod;
+  readonly method: Method;
   readonly thresholds: ThresholdSettings;
 }
 
@@ -71,18 +71,17 @@ export interface SorryServerSettings {
   readonly id: string;
   readonly address: string;
   readonly port: number;
-  readonly method: ForwardMethod;
+  readonly method: Method;
   readonly weight: number;
 }
 
-export interface ServiceSettings {
+interface ServiceSettingsBase {
   /** The admin's name for the service, used in logs ("web/10.0.0.11:80"). */
   readonly name: string;
-  /** The kernel's id of the virtual service, e.g. `tcp:10.0.0.1:80` or `fwm:5`. */
+  /** The kernel's virtual service: address, port and protocol, or a firewall mark. */
+  readonly ref: ServiceRef;
+  /** serviceIdOf(ref), e.g. `tcp:10.0.0.1:80` or `fwm:5`: the key of the service in the kernel's table. */
   readonly serviceId: string;
-  readonly mode: WeightMode;
-  /** Expression mode: the weight. Capacity mode: an optional penalty factor (clamped to 0..1). */
-  readonly expression?: CompiledExpression;
   /** The weight an average server gets in capacity mode. */
   readonly referenceWeight: number;
   readonly realServers: readonly RealServerSettings[];
@@ -93,6 +92,20 @@ export interface ServiceSettings {
   readonly stalePolicy: StalePolicy;
   readonly fallback: FallbackSettings;
 }
+
+/** Capacity mode: weight ∝ estimated capacity, times an optional penalty factor (clamped to 0..1). */
+export interface CapacityServiceSettings extends ServiceSettingsBase {
+  readonly mode: 'capacity';
+  readonly expression?: CompiledExpression;
+}
+
+/** Expression mode: the admin's expression is the weight. */
+export interface ExpressionServiceSettings extends ServiceSettingsBase {
+  readonly mode: 'expression';
+  readonly expression: CompiledExpression;
+}
+
+export type ServiceSettings = CapacityServiceSettings | ExpressionServiceSettings;
 
 export interface CoreSettings {
   readonly smoothing: SmoothingSettings;

@@ -1,7 +1,7 @@
 // Admin-editable weight expressions: parsed and checked once at start, then evaluated on every decision.
 import { createRequire } from 'node:module';
 import type { MathNode } from 'mathjs';
-import { ExpressionInvalidError } from '../../director/errors.js';
+import { ExpressionInvalidError } from '../errors.js';
 import { builtinVariableNames, EXPRESSION_CONSTANTS, EXPRESSION_FUNCTIONS, isBuiltinVariable } from './variables.js';
 
 /**

@@ -5,7 +5,8 @@ import type { DestDecision, ServiceDecision } from '../core/decisions.js';
 import type { KernelDest, KernelView } from '../core/observation.js';
 import type { DirectorConfig } from '../config.js';
 import type { IpvsDriver } from './ipvs/driver.js';
-import { emptyTable, hostPort, type IpvsTable, type Service } from './ipvs/model.js';
+import { emptyTable, type IpvsTable, type Service } from './ipvs/model.js';
+import { destIdOf } from './ipvs/names.js';
 import { addDestLine, addServiceLine, deleteDestLine, editLine } from './ipvs/render.js';
 import type { TablePort, WriteOutcome } from './table-port.js';
 
@@ -28,15 +29,6 @@ export function kernelView(table: IpvsTable): KernelView {
   return { services };
 }
 
-/** The kernel's service for a configured one, by the address/fwmark in the config. */
-function serviceRef(svc: ServiceSettings): Pick<Service, 'protocol' | 'address' | 'port' | 'fwmark'> {
-  const [proto, ...rest] = svc.serviceId.split(':');
-  if (proto === 'fwm') return { protocol: 'fwm', fwmark: Number(rest[0]) };
-  const hp = rest.join(':');
-  const m = /^\[(.+)\]:(\d+)$/.exec(hp) ?? /^(.+):(\d+)$/.exec(hp)!;
-  return { protocol: proto as 'tcp' | 'udp' | 'sctp', address: m![1]!, port: Number(m![2]) };
-}
-
 /**
  * The table a dry run starts from: every configured service with its real servers at their configured weights, as if
  * a health checker had set them up.
@@ -45,7 +37,7 @@ export function configuredTable(config: DirectorConfig): IpvsTable {
   const services = new Map<string, Service>();
   for (const svc of config.core.services) {
     const dests = new Map(svc.realServers.map((rs) => [rs.id, { address: rs.address, port: rs.port, method: rs.method, weight: rs.baseWeight, upper: rs.thresholds.upper, lower: rs.thresholds.lower }]));
-    services.set(svc.serviceId, { id: svc.serviceId, ...serviceRef(svc), scheduler: config.createServices.get(svc.serviceId) ?? DIRECTOR_DEFAULTS.service.scheduler, options: [], dests });
+    services.set(svc.serviceId, { ...svc.ref, id: svc.serviceId, scheduler: config.createServices.get(svc.serviceId) ?? DIRECTOR_DEFAULTS.service.scheduler, options: [], dests });
   }
   return { services };
 }
@@ -71,7 +63,7 @@ export class KernelTable implements TablePort {
     const lines: string[] = [];
     for (const svc of this.config.core.services) {
       const live = this.last.services.get(svc.serviceId);
-      const ref = serviceRef(svc);
+      const ref = svc.ref;
       if (!live) {
         const scheduler = this.config.createServices.get(svc.serviceId);
         if (scheduler !== undefined) {
@@ -89,7 +81,7 @@ export class KernelTable implements TablePort {
       }
       const wanted = new Set((services.find((s) => s.service === svc.name)?.sorryServers ?? []).map((s) => s.id));
       for (const sorry of svc.sorryServers) {
-        const present = live.dests.has(hostPort(sorry.address, sorry.port));
+        const present = live.dests.has(destIdOf(sorry));
         if (wanted.has(sorry.id) && !present) lines.push(addDestLine(ref, { ...sorry, upper: 0, lower: 0 }));
         if (!wanted.has(sorry.id) && present) lines.push(deleteDestLine(ref, sorry));
       }

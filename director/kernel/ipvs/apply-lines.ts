@@ -1,5 +1,6 @@
 // Applies ipvsadm -R lines to an in-memory table with ipvsadm's semantics: each line on its own, errors per line.
-import { hostPort, type Dest, type IpvsTable, type Service } from './model.js';
+import type { Dest, IpvsTable, Service } from './model.js';
+import { destIdOf } from './names.js';
 import { parseSave } from './parse-save.js';
 
 export interface LinesResult {
@@ -38,7 +39,7 @@ export function applyLines(table: IpvsTable, lines: readonly string[]): LinesRes
         continue;
       }
       const dest = destOf(tokens);
-      const id = hostPort(dest.address, dest.port);
+      const id = destIdOf(dest);
       const old = svc.dests.get(id);
       if (tokens[0] === '-a') {
         if (old) throw new Error('Destination already exists');

@@ -1,9 +1,9 @@
 // The real driver: reads the table with ipvsadm -Sn/-Ln, applies every change through one ipvsadm -R, verifies.
 import { spawn } from 'node:child_process';
-import { IpvsCommandError } from '../../../director/errors.js';
+import { IpvsCommandError } from '../../errors.js';
 import type { Logger } from '../../../shared/logging.js';
 import type { ApplyResult, IpvsDriver } from './driver.js';
-import { DIRECTOR_DEFAULTS } from '../../../director/defaults.js';
+import { DIRECTOR_DEFAULTS } from '../../defaults.js';
 import { mergeListings } from './merge-listings.js';
 import type { IpvsTable } from './model.js';
 import { lineLanded } from './verify.js';

@@ -1,6 +1,6 @@
 // Parses `ipvsadm -Ln --exact` (active/inactive connections) and `-Ln --rate --exact` (rates) into counters by id.
-import { IpvsParseError } from '../../../director/errors.js';
-import { hostPort, serviceId, type ServiceProtocol } from './model.js';
+import { IpvsParseError } from '../../errors.js';
+import { destIdOf, serviceIdOf, type ServiceProtocol } from './names.js';
 import { splitHostPort } from './parse-save.js';
 
 /** Service id → destination id → the numeric columns of that listing, by column name. */
@@ -44,17 +44,17 @@ export function parseList(text: string, what: string): ListCounters {
         if (!/^\d+$/.test(v)) throw new IpvsParseError(where, `${c} is abbreviated (${v}): read with --exact`);
         rec[c] = Number(v);
       });
-      current.set(hostPort(dest.address, dest.port), rec);
+      current.set(destIdOf(dest), rec);
       return;
     }
     const protocol = PROTO[tokens[0]!];
     if (!protocol) throw new IpvsParseError(where, `unexpected line: ${line.slice(0, 80)}`);
     const id =
       protocol === 'fwm'
-        ? serviceId({ protocol, fwmark: Number(tokens[1]) })
+        ? serviceIdOf({ protocol, fwmark: Number(tokens[1]) })
         : (() => {
             const hp = splitHostPort(tokens[1] ?? '', where);
-            return serviceId({ protocol, address: hp.address, port: hp.port });
+            return serviceIdOf({ protocol, address: hp.address, port: hp.port });
           })();
     current = new Map();
     out.set(id, current);

@@ -1,6 +1,7 @@
 // Parses `ipvsadm -Sn` (the table as re-playable -A/-a commands) into the model: weights, methods, thresholds.
-import { IpvsParseError } from '../../../director/errors.js';
-import { hostPort, serviceId, type Dest, type IpvsTable, type Method, type Service, type ServiceProtocol } from './model.js';
+import { IpvsParseError } from '../../errors.js';
+import type { Dest, IpvsTable } from './model.js';
+import { destIdOf, serviceIdOf, type Method, type ServiceProtocol, type ServiceRef } from './names.js';
 
 /** "10.0.0.1:80" or "[2001:db8::1]:80" → address and port. */
 export function splitHostPort(text: string, where: string): { address: string; port: number } {
@@ -12,12 +13,9 @@ export function splitHostPort(text: string, where: string): { address: string; p
 const METHODS: Record<string, Method> = { '-m': 'masq', '--masquerading': 'masq', '-g': 'route', '--gatewaying': 'route', '-i': 'tunnel', '--ipip': 'tunnel' };
 const PROTOCOLS: Record<string, ServiceProtocol> = { '-t': 'tcp', '--tcp-service': 'tcp', '-u': 'udp', '--udp-service': 'udp', '--sctp-service': 'sctp', '-f': 'fwm', '--fwmark-service': 'fwm' };
 
-interface MutableService extends Omit<Service, 'dests' | 'options'> {
-  options: string[];
-  dests: Map<string, Dest>;
-}
+type MutableService = ServiceRef & { id: string; scheduler: string; options: string[]; dests: Map<string, Dest> };
 
-function readService(tokens: string[], where: string): { protocol: ServiceProtocol; address?: string; port?: number; fwmark?: number; rest: string[] } {
+function readService(tokens: string[], where: string): { ref: ServiceRef; rest: string[] } {
   const flag = tokens[0]!;
   const protocol = PROTOCOLS[flag];
   const value = tokens[1];
@@ -25,9 +23,9 @@ function readService(tokens: string[], where: string): { protocol: ServiceProtoc
   if (protocol === 'fwm') {
     const fwmark = Number(value);
     if (!Number.isInteger(fwmark) || fwmark < 1) throw new IpvsParseError(where, `not a firewall mark: ${value}`);
-    return { protocol, fwmark, rest: tokens.slice(2) };
+    return { ref: { protocol, fwmark }, rest: tokens.slice(2) };
   }
-  return { protocol, ...splitHostPort(value, where), rest: tokens.slice(2) };
+  return { ref: { protocol, ...splitHostPort(value, where) }, rest: tokens.slice(2) };
 }
 
 export function parseSave(text: string): IpvsTable {
@@ -47,14 +45,14 @@ export function parseSave(text: string): IpvsTable {
         if (t === '-s' || t === '--scheduler') scheduler = s.rest[++k] ?? scheduler;
         else options.push(t);
       }
-      const id = serviceId(s);
-      services.set(id, { id, protocol: s.protocol, ...(s.address !== undefined ? { address: s.address, port: s.port! } : { fwmark: s.fwmark! }), scheduler, options, dests: new Map() });
+      const id = serviceIdOf(s.ref);
+      services.set(id, { ...s.ref, id, scheduler, options, dests: new Map() });
       return;
     }
     if (cmd === '-a') {
       const s = readService(tokens, where);
-      const svc = services.get(serviceId(s));
-      if (!svc) throw new IpvsParseError(where, `destination of a service not declared before it: ${serviceId(s)}`);
+      const svc = services.get(serviceIdOf(s.ref));
+      if (!svc) throw new IpvsParseError(where, `destination of a service not declared before it: ${serviceIdOf(s.ref)}`);
       let dest: { address: string; port: number } | undefined;
       let method: Method = 'route';
       let weight = 1;
@@ -75,7 +73,7 @@ export function parseSave(text: string): IpvsTable {
         else if (t.startsWith('--tun')) k++; // tunnel encapsulation options: not ours to change, kept by -e
       }
       if (!dest) throw new IpvsParseError(where, 'destination line without -r');
-      svc.dests.set(hostPort(dest.address, dest.port), { address: dest.address, port: dest.port, method, weight, upper, lower });
+      svc.dests.set(destIdOf(dest), { address: dest.address, port: dest.port, method, weight, upper, lower });
       return;
     }
     throw new IpvsParseError(where, `unexpected command ${cmd}`);

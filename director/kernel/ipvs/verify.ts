@@ -1,6 +1,7 @@
 // Checks, on a table read back from the kernel, that the change one ipvsadm -R line asked for is there.
 import { destOf, serviceOf } from './apply-lines.js';
-import { hostPort, type IpvsTable } from './model.js';
+import type { IpvsTable } from './model.js';
+import { destIdOf } from './names.js';
 
 export function lineLanded(table: IpvsTable, line: string): boolean {
   const tokens = line.trim().split(/\s+/);
@@ -15,6 +16,6 @@ export function lineLanded(table: IpvsTable, line: string): boolean {
   if (!svc) return tokens[0] === '-d';
   if (tokens[0] === '-d') return !svc.dests.has(tokens[4] ?? '');
   const want = destOf(tokens);
-  const have = svc.dests.get(hostPort(want.address, want.port));
+  const have = svc.dests.get(destIdOf(want));
   return have !== undefined && have.method === want.method && have.weight === want.weight && have.upper === want.upper && have.lower === want.lower;
 }

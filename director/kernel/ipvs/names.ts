@@ -1,0 +1,44 @@
+// The IPVS vocabulary, owned here once: forwarding methods, virtual service references and ids, destination ids.
+import { isIP } from 'node:net';
+
+/** Forwarding methods as ipvsadm spells them in words: masquerading (NAT), gatewaying (direct routing), IP-IP tunnel. */
+export const METHODS = ['masq', 'route', 'tunnel'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const METHOD_FLAG: Readonly<Record<Method, string>> = { masq: '-m', route: '-g', tunnel: '-i' };
+
+export type AddressProtocol = 'tcp' | 'udp' | 'sctp';
+export type ServiceProtocol = AddressProtocol | 'fwm';
+
+/** A virtual service as the kernel knows it: an address, port and protocol, or a firewall mark. */
+export type ServiceRef =
+  | { readonly protocol: AddressProtocol; readonly address: string; readonly port: number }
+  | { readonly protocol: 'fwm'; readonly fwmark: number };
+
+/** A destination's place within a service. */
+export interface DestRef {
+  readonly address: string;
+  readonly port: number;
+}
+
+const PROTOCOL_FLAG: Readonly<Record<AddressProtocol, string>> = { tcp: '-t', udp: '-u', sctp: '--sctp-service' };
+
+/** `10.0.1.11:80`, `[2001:db8::11]:80`: a destination's id within its service, as ipvsadm prints it. */
+export function destIdOf(d: DestRef): string {
+  return `${isIP(d.address) === 6 ? `[${d.address}]` : d.address}:${d.port}`;
+}
+
+/** `tcp:10.0.0.1:80`, `udp:[2001:db8::1]:53`, `fwm:5`: a service's id, the key of the table and of the config. */
+export function serviceIdOf(s: ServiceRef): string {
+  return s.protocol === 'fwm' ? `fwm:${s.fwmark}` : `${s.protocol}:${destIdOf(s)}`;
+}
+
+/** The service part of an ipvsadm command line: `-t 10.0.0.1:80`, `-f 5`. */
+export function serviceArgs(s: ServiceRef): string[] {
+  return s.protocol === 'fwm' ? ['-f', String(s.fwmark)] : [PROTOCOL_FLAG[s.protocol], destIdOf(s)];
+}
+
+/** Just the reference of a service record that carries more (its id, scheduler, destinations). */
+export function serviceRefOf(s: ServiceRef): ServiceRef {
+  return s.protocol === 'fwm' ? { protocol: 'fwm', fwmark: s.fwmark } : { protocol: s.protocol, address: s.address, port: s.port };
+}
