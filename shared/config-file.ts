@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { ConfigInvalidError, ConfigUnreadableError, LvsfError } from './errors.js';
+import { ConfigInvalidError, ConfigUnreadableError, LvsfError, messageOf } from './errors.js';
 
 /** Recursively freezes a validated config. */
 export function freezeDeep<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const inner of Object.values(value as object)) freezeDeep(inner);
+    for (const inner of Object.values(value)) freezeDeep(inner);
   }
   return value;
 }
@@ -27,6 +27,7 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
 export function validateConfig<S extends z.ZodType>(schema: S, data: unknown, source: string): z.output<S> {
   const result = schema.safeParse(data ?? {});
   if (!result.success) {
+    // zod reports at least one issue whenever parsing fails.
     const issue = result.error.issues[0]!;
     let key = formatKeyPath(issue.path);
     let reason = issue.message;
@@ -49,13 +50,13 @@ export function loadConfigFile<S extends z.ZodType>(schema: S, file: string): z.
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigUnreadableError(file, (err as Error).message, { cause: err });
+    throw new ConfigUnreadableError(file, messageOf(err), { cause: err });
   }
   let data: unknown;
   try {
     data = parseYaml(text, { prettyErrors: true });
   } catch (err) {
-    throw new ConfigUnreadableError(file, `not valid YAML: ${(err as Error).message}`, { cause: err });
+    throw new ConfigUnreadableError(file, `not valid YAML: ${messageOf(err)}`, { cause: err });
   }
   return validateConfig(schema, data, file);
 }

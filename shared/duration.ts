@@ -1,8 +1,8 @@
 // Durations in config files: seconds as a number, or a string with a unit ("250ms", "2s", "1.5m", "1h").
-import { DurationInvalidError } from './errors.js';
+import { DurationInvalidError, messageOf } from './errors.js';
 import { z } from 'zod';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
 /** Parses a duration to milliseconds; throws DurationInvalidError for anything else, including negatives. */
 export function parseDurationMs(value: unknown): number {
@@ -12,7 +12,8 @@ export function parseDurationMs(value: unknown): number {
   }
   if (typeof value === 'string') {
     const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(value);
-    if (m) return Number(m[1]) * UNIT_MS[m[2]!]!;
+    // The pattern guarantees both groups, and the unit group only matches keys of UNIT_MS.
+    if (m) return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
   }
   throw new DurationInvalidError(value);
 }
@@ -22,7 +23,7 @@ export const durationMsSchema = z.union([z.number(), z.string()]).transform((val
   try {
     return parseDurationMs(value);
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    ctx.addIssue({ code: 'custom', message: messageOf(err) });
     return z.NEVER;
   }
 });

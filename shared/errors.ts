@@ -27,7 +27,8 @@ export abstract class LvsfError extends Error {
 
   constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     super(message, options);
-    this.code = (new.target as unknown as { code: string }).code;
+    // The subclass's static code: new.target is typed as the abstract base, which declares it.
+    this.code = (new.target as typeof LvsfError).code;
     this.details = details;
     this.name = new.target.name;
   }
@@ -36,6 +37,11 @@ export abstract class LvsfError extends Error {
   toJSON(): { code: string; message: string } {
     return { code: this.code, message: this.message };
   }
+}
+
+/** The message of anything thrown (an Error's message, or the value itself as text). */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Turns anything thrown into a short message for a log line. */

@@ -1,7 +1,7 @@
 // Turns raw WebSocket frames into validated messages (size, JSON, version, schema, in that order) and back.
 import type { z } from 'zod';
 import { PROTOCOL } from '../defaults.js';
-import { MessageInvalidError, MessageMalformedError, MessageTooLargeError, ProtocolVersionError } from '../errors.js';
+import { MessageInvalidError, MessageMalformedError, MessageTooLargeError, messageOf, ProtocolVersionError } from '../errors.js';
 import { formatKeyPath } from '../config-file.js';
 import {
   agentMessageSchema,
@@ -32,14 +32,18 @@ function parseObject(frame: Frame): Record<string, unknown> {
   try {
     value = JSON.parse(frameToText(frame));
   } catch (err) {
-    throw new MessageMalformedError((err as Error).message);
+    throw new MessageMalformedError(messageOf(err));
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MessageMalformedError('not an object');
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw new MessageMalformedError('not an object');
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function checkVersion(obj: Record<string, unknown>): void {
-  if ('protocol' in obj && !PROTOCOL.versions.includes(obj.protocol as number)) {
+  if ('protocol' in obj && (typeof obj.protocol !== 'number' || !PROTOCOL.versions.includes(obj.protocol))) {
     throw new ProtocolVersionError(obj.protocol, PROTOCOL.versions);
   }
 }
@@ -47,6 +51,7 @@ function checkVersion(obj: Record<string, unknown>): void {
 function validate<S extends z.ZodType>(schema: S, obj: unknown): z.output<S> {
   const result = schema.safeParse(obj);
   if (result.success) return result.data;
+  // zod reports at least one issue whenever parsing fails.
   const issue = result.error.issues[0]!;
   const where = formatKeyPath(issue.path);
   const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';

@@ -1,6 +1,7 @@
 // Applies ipvsadm -R lines to an in-memory table with ipvsadm's semantics: each line on its own, errors per line.
 import type { Dest, IpvsTable, Service } from './model.js';
 import { destIdOf } from './names.js';
+import { messageOf } from '../../../shared/errors.js';
 import { parseSave } from './parse-save.js';
 
 export interface LinesResult {
@@ -51,7 +52,7 @@ export function applyLines(table: IpvsTable, lines: readonly string[]): LinesRes
         throw new Error(`unknown command ${tokens[0]}`);
       }
     } catch (err) {
-      errors.push({ line, reason: (err as Error).message });
+      errors.push({ line, reason: messageOf(err) });
     }
   }
   return { table: { services }, errors };
