@@ -9,8 +9,8 @@ import { decisionLine } from './core/explain.js';
 import type { ReceivedReport } from './core/observation.js';
 import { initialState, step } from './core/step.js';
 import type { CoreState } from './core/state.js';
-import type { DirectorConfig } from './config.js';
-import type { TablePort } from './kernel/table-port.js';
+import type { DirectorConfig } from './config/director-config.js';
+import type { KernelTable } from './kernel/kernel-table.js';
 
 export interface ControllerEvents {
   decided: [result: StepResult<CoreState>];
@@ -39,7 +39,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   constructor(
     private readonly config: DirectorConfig,
-    private readonly table: TablePort,
+    private readonly table: KernelTable,
     private readonly log: Logger,
     private readonly now: () => number,
   ) {
@@ -84,10 +84,11 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
-    if (this.config.onExit === 'restore' && this.table.restore) {
-      const restore = this.last.dests.filter((d) => d.present).map((d) => {
-        const rs = this.config.core.services.find((s) => s.name === d.service)!.realServers.find((r) => r.id === d.destId)!;
-        return { ...d, weightBefore: d.weight, weight: rs.baseWeight, changed: d.weight !== rs.baseWeight };
+    if (this.config.onExit === 'restore') {
+      const configured = new Map(this.config.core.services.flatMap((s) => s.realServers.map((r) => [`${s.name}/${r.id}`, r.baseWeight] as const)));
+      const restore = this.last.dests.flatMap((d) => {
+        const weight = configured.get(`${d.service}/${d.destId}`);
+        return d.present && weight !== undefined ? [{ ...d, weightBefore: d.weight, weight, changed: d.weight !== weight }] : [];
       });
       const out = await this.table.restore(restore);
       this.log.info({ applied: out.applied.length, failed: out.failed.length }, `restored configured weights on exit (${out.applied.length} change(s))`);

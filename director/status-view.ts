@@ -13,6 +13,8 @@ export interface DestStatus {
   readonly connected: boolean;
   /** Seconds since the agent's last report, when it has reported. */
   readonly lastReportAgeS?: number;
+  /** Sequence number of the last report the shown decision took in, when it has reported. */
+  readonly lastReportSeq?: number;
   readonly present: boolean;
   readonly weight: number;
   readonly target?: number;
@@ -56,6 +58,7 @@ export function buildStatus(directorId: string, table: string, uptimeS: number, 
         agentState: agentPhase(a, snap.state.now, core),
         connected: snap.connected.has(rs.agentId),
         ...opt('lastReportAgeS', a.lastReportAt === undefined ? undefined : round((snap.state.now - a.lastReportAt) / 1000)),
+        ...opt('lastReportSeq', a.lastSeq),
         present: d.present,
         weight: d.weight,
         ...opt('target', d.target),

@@ -24,8 +24,11 @@ export interface AgentServerOptions {
   readonly log: Logger;
   /** Monotonic ms; the time stamp given to every received report. */
   readonly now: () => number;
-  readonly limits?: typeof DIRECTOR_DEFAULTS.agents;
+  /** Connection limits; any left out come from DIRECTOR_DEFAULTS.agents. */
+  readonly limits?: Partial<AgentLimits>;
 }
+
+export type AgentLimits = typeof DIRECTOR_DEFAULTS.agents;
 
 export interface AgentServerEvents {
   /** An agent authenticated; `remote` is its address. */
@@ -57,11 +60,11 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
   private readonly byAgent = new Map<string, WebSocket>();
   private readonly conns = new Map<WebSocket, Conn>();
   private readonly logOnce = new LogOnce();
-  private readonly limits: typeof DIRECTOR_DEFAULTS.agents;
+  private readonly limits: AgentLimits;
 
   constructor(private readonly opts: AgentServerOptions) {
     super();
-    this.limits = opts.limits ?? DIRECTOR_DEFAULTS.agents;
+    this.limits = { ...DIRECTOR_DEFAULTS.agents, ...opts.limits };
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */
@@ -72,7 +75,8 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     });
     const wss = new WebSocketServer({
       server: http,
-      maxPayload: PROTOCOL.maxMessageBytes,
+      // Read frames somewhat over the protocol limit, so the codec answers them MSG_TOO_LARGE and the agent stays on.
+      maxPayload: Math.max(this.limits.maxFrameBytes, PROTOCOL.maxMessageBytes),
       perMessageDeflate: false,
       verifyClient: (_info, cb) => {
         if (this.conns.size >= this.limits.maxConnections) cb(false, 503, 'too many connections');
@@ -132,6 +136,8 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
   }
 
   private onMessage(ws: WebSocket, conn: Conn, data: RawData): void {
+    // A connection this side is closing is not listened to: what arrives before the close completes changes nothing.
+    if (ws.readyState !== ws.OPEN) return;
     if (!this.withinRate(conn)) {
       this.refuse(ws, conn, new MessageInvalidError(`more than ${this.limits.maxMessagesPerSecond} messages per second`), CLOSE.tooMany);
       return;

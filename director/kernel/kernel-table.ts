@@ -3,12 +3,11 @@ import { DIRECTOR_DEFAULTS } from '../defaults.js';
 import type { ServiceSettings } from '../core/core-config.js';
 import type { DestDecision, ServiceDecision } from '../core/decisions.js';
 import type { KernelDest, KernelView } from '../core/observation.js';
-import type { DirectorConfig } from '../config.js';
+import type { DirectorConfig } from '../config/director-config.js';
 import type { IpvsDriver } from './ipvs/driver.js';
 import { emptyTable, type IpvsTable, type Service } from './ipvs/model.js';
 import { destIdOf } from './ipvs/names.js';
 import { addDestLine, addServiceLine, deleteDestLine, editLine } from './ipvs/render.js';
-import type { TablePort, WriteOutcome } from './table-port.js';
 
 export function kernelView(table: IpvsTable): KernelView {
   const services: Record<string, Record<string, KernelDest>> = {};
@@ -42,7 +41,18 @@ export function configuredTable(config: DirectorConfig): IpvsTable {
   return { services };
 }
 
-export class KernelTable implements TablePort {
+export interface WriteOutcome {
+  /** Edit lines that reached the kernel (verified by reading back). */
+  readonly applied: readonly string[];
+  /** Edits that did not land, with why. */
+  readonly failed: readonly { readonly line: string; readonly reason: string }[];
+}
+
+/**
+ * The director's one door to the kernel's table: reads it as the core's KernelView, and writes the core's decisions
+ * as complete ipvsadm edit lines through a driver (ipvsadm, or the dry run in memory).
+ */
+export class KernelTable {
   readonly description: string;
   private last: IpvsTable = emptyTable();
 

@@ -1,54 +1,192 @@
+// The agents' door under test with real WebSocket clients: who is refused, with which code, and which limits close a connection.
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { AgentServer } from '../../../director/agents/agent-server.js';
+import { AgentServer, type AgentLimits } from '../../../director/agents/agent-server.js';
+import { PROTOCOL } from '../../../shared/defaults.js';
 import { createLogger } from '../../../shared/logging.js';
+import { AgentClient, helloFrame, reportFrame } from '../../helpers/agent-client.js';
+import { nextEvent } from '../../helpers/events.js';
+
+const token = (id: string): string => `token-${id}-0123456789`;
+const AGENTS = ['web1', 'web2', 'web3'];
+
+interface Running {
+  server: AgentServer;
+  url: string;
+  /** Every report the server passed on, as agent id and sequence number, in order. */
+  reports: [string, number][];
+}
 
 const servers: AgentServer[] = [];
+const clients: AgentClient[] = [];
 afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-async function server(): Promise<number> {
-  const s = new AgentServer({ host: '127.0.0.1', port: 0, tokens: new Map([['web1', 'token-web1-0123456789']]), directorId: 'd', reportIntervalMs: 1000, log: createLogger('t', 'silent'), now: () => performance.now() });
-  servers.push(s);
-  return s.start();
+async function start(opts: { limits?: Partial<AgentLimits>; now?: () => number } = {}): Promise<Running> {
+  const server = new AgentServer({
+    host: '127.0.0.1',
+    port: 0,
+    tokens: new Map(AGENTS.map((id) => [id, token(id)])),
+    directorId: 'd',
+    reportIntervalMs: 1000,
+    log: createLogger('t', 'silent'),
+    now: opts.now ?? (() => performance.now()),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+  });
+  servers.push(server);
+  const reports: [string, number][] = [];
+  server.on('report', (id, r) => reports.push([id, r.seq]));
+  const port = await server.start();
+  return { server, url: `ws://127.0.0.1:${port}`, reports };
 }
 
-/** Connects, says hello as `agentId`, and resolves with the first reply and the close code (if it closes). */
-async function hello(port: number, agentId: string, token: string): Promise<{ reply: { type: string; code?: string }; ws: WebSocket; closed: Promise<number> }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}`);
-  const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
-  const reply = new Promise<{ type: string; code?: string }>((r) => ws.once('message', (d) => r(JSON.parse(d.toString()))));
-  await new Promise((r) => ws.once('open', r));
-  ws.send(JSON.stringify({ type: 'hello', protocol: 1, agentId, token, agentVersion: '0', host: { hostname: 'h', cores: 1 }, ports: [] }));
-  return { reply: await reply, ws, closed };
+async function connect(url: string): Promise<AgentClient> {
+  const c = await AgentClient.connect(url);
+  clients.push(c);
+  return c;
+}
+
+/** Sends a report and resolves once the server has passed it on. */
+async function reportArrives(s: Running, c: AgentClient, agentId: string, seq: number): Promise<void> {
+  const passed = nextEvent(s.server, 'report', (id: string, r: { seq: number }) => id === agentId && r.seq === seq, 5_000);
+  c.send(reportFrame(seq, { cpu_util_pct: 10 }));
+  await passed;
+}
+
+/** An honest agent still gets in and is heard: welcomed, and its report passed on. */
+async function honestAgentIsServed(s: Running, agentId: string): Promise<void> {
+  const c = await connect(s.url);
+  expect(await c.hello(agentId, token(agentId))).toMatchObject({ type: 'welcome' });
+  await reportArrives(s, c, agentId, 1_000);
+  expect(await c.stillOpen()).toBe(true);
 }
 
 describe('agent server refusals', () => {
   it('refuses an unknown agent id with AGENT_UNKNOWN and closes with 4401', async () => {
-    const port = await server();
-    const r = await hello(port, 'web9', 'token-web1-0123456789');
-    expect(r.reply).toMatchObject({ type: 'error', code: 'AGENT_UNKNOWN' });
-    expect(await r.closed).toBe(4401);
+    const s = await start();
+    const c = await connect(s.url);
+    expect(await c.hello('web9', token('web1'))).toMatchObject({ type: 'error', code: 'AGENT_UNKNOWN' });
+    expect((await c.closedWithin()).code).toBe(4401);
   });
 
   it('refuses a second connection for the same agent id with AGENT_DUPLICATE, keeping the first', async () => {
-    const port = await server();
-    const first = await hello(port, 'web1', 'token-web1-0123456789');
-    expect(first.reply.type).toBe('welcome');
-    const second = await hello(port, 'web1', 'token-web1-0123456789');
-    expect(second.reply).toMatchObject({ type: 'error', code: 'AGENT_DUPLICATE' });
-    expect(await second.closed).toBe(4409);
-    expect(first.ws.readyState).toBe(WebSocket.OPEN);
-    first.ws.close();
+    const s = await start();
+    const first = await connect(s.url);
+    expect((await first.hello('web1', token('web1'))).type).toBe('welcome');
+    const second = await connect(s.url);
+    expect(await second.hello('web1', token('web1'))).toMatchObject({ type: 'error', code: 'AGENT_DUPLICATE' });
+    expect((await second.closedWithin()).code).toBe(4409);
+    expect(await first.stillOpen()).toBe(true);
   });
 
   it('refuses a protocol version it does not speak with PROTOCOL_VERSION', async () => {
-    const port = await server();
-    const ws = new WebSocket(`ws://127.0.0.1:${port}`);
-    const reply = new Promise<{ code?: string }>((r) => ws.once('message', (d) => r(JSON.parse(d.toString()))));
-    await new Promise((r) => ws.once('open', r));
-    ws.send(JSON.stringify({ type: 'hello', protocol: 99, agentId: 'web1', token: 'x', agentVersion: '0', host: { hostname: 'h', cores: 1 }, ports: [] }));
-    expect((await reply).code).toBe('PROTOCOL_VERSION');
+    const s = await start();
+    const c = await connect(s.url);
+    c.send({ ...helloFrame('web1', token('web1')), protocol: 99 });
+    expect((await c.nextReply()).code).toBe('PROTOCOL_VERSION');
+  });
+});
+
+describe('agent server limits', () => {
+  it('closes a connection sending more than maxMessagesPerSecond (MSG_INVALID, 4429), counting per connection and per second', async () => {
+    let clock = 0;
+    const s = await start({ limits: { maxMessagesPerSecond: 4 }, now: () => clock });
+    const other = await connect(s.url);
+    expect((await other.hello('web2', token('web2'))).type).toBe('welcome');
+    const c = await connect(s.url);
+    // The hello and three reports: four messages in this second, all taken (the other connection's hello is its own).
+    expect((await c.hello('web1', token('web1'))).type).toBe('welcome');
+    for (let seq = 0; seq < 3; seq++) await reportArrives(s, c, 'web1', seq);
+    expect(await c.stillOpen()).toBe(true);
+    // A new second: four more are taken, the fifth is one too many.
+    clock += 1_000;
+    for (let seq = 3; seq < 7; seq++) await reportArrives(s, c, 'web1', seq);
+    const gone = nextEvent(s.server, 'disconnect', (id: string) => id === 'web1');
+    c.send(reportFrame(7, { cpu_util_pct: 10 }));
+    const reply = await c.nextReply();
+    expect(reply).toMatchObject({ type: 'error', code: 'MSG_INVALID' });
+    expect(reply.message).toMatch(/more than 4 messages per second/);
+    expect(await c.closedWithin()).toEqual({ code: 4429, reason: 'MSG_INVALID' });
+    await gone;
+    expect(s.reports.filter(([id]) => id === 'web1').map(([, seq]) => seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // The other connection is untouched, and the agent that was cut gets back in.
+    expect(await other.stillOpen()).toBe(true);
+    await reportArrives(s, other, 'web2', 0);
+    await honestAgentIsServed(s, 'web1');
+  });
+
+  it('answers each bad message, forgets them after a good one, and closes after maxConsecutiveBadMessages in a row (4400)', async () => {
+    const s = await start({ limits: { maxConsecutiveBadMessages: 3 } });
+    const c = await connect(s.url);
+    expect((await c.hello('web1', token('web1'))).type).toBe('welcome');
+    const invalid = { ...reportFrame(0, { cpu_util_pct: 10 }), intervalMs: 0 };
+    c.send('{not json');
+    expect(await c.nextReply()).toMatchObject({ type: 'error', code: 'MSG_MALFORMED' });
+    c.send(invalid);
+    expect(await c.nextReply()).toMatchObject({ type: 'error', code: 'MSG_INVALID' });
+    await reportArrives(s, c, 'web1', 0);
+    // Two more bad ones: with the good one between, that is two in a row, not four.
+    c.send(invalid);
+    expect(await c.nextReply()).toMatchObject({ type: 'error', code: 'MSG_INVALID' });
+    c.send('[1]');
+    expect(await c.nextReply()).toMatchObject({ type: 'error', code: 'MSG_MALFORMED' });
+    expect(await c.stillOpen()).toBe(true);
+    // The third in a row is answered, then the connection is closed; a report sent right behind it is not taken.
+    const gone = nextEvent(s.server, 'disconnect', (id: string) => id === 'web1');
+    c.send(invalid);
+    c.send(reportFrame(1, { cpu_util_pct: 10 }));
+    expect(await c.nextReply()).toMatchObject({ type: 'error', code: 'MSG_INVALID' });
+    expect(await c.closedWithin()).toEqual({ code: 4400, reason: 'too many bad messages' });
+    await gone;
+    expect(s.reports).toEqual([['web1', 0]]);
+    await honestAgentIsServed(s, 'web1');
+  });
+
+  it('answers a frame over the message size limit with MSG_TOO_LARGE and keeps the agent; one over maxFrameBytes closes (1009)', async () => {
+    const s = await start({ limits: { maxFrameBytes: 2 * PROTOCOL.maxMessageBytes } });
+    const c = await connect(s.url);
+    expect((await c.hello('web1', token('web1'))).type).toBe('welcome');
+    // A valid report but for the blanks after it, which make it one byte too large.
+    const report = JSON.stringify(reportFrame(0, { cpu_util_pct: 10 }));
+    c.send(report + ' '.repeat(PROTOCOL.maxMessageBytes + 1 - report.length));
+    expect(await c.nextReply()).toMatchObject({ type: 'error', code: 'MSG_TOO_LARGE' });
+    await reportArrives(s, c, 'web1', 1);
+    expect(s.reports).toEqual([['web1', 1]]);
+    const gone = nextEvent(s.server, 'disconnect', (id: string) => id === 'web1');
+    c.send(' '.repeat(2 * PROTOCOL.maxMessageBytes + 1));
+    expect((await c.closedWithin()).code).toBe(1009);
+    await gone;
+    await honestAgentIsServed(s, 'web1');
+  });
+
+  it('refuses connections beyond maxConnections at the upgrade (HTTP 503), counting those not yet authenticated', async () => {
+    const s = await start({ limits: { maxConnections: 2 } });
+    const silent = await connect(s.url);
+    const a = await connect(s.url);
+    expect((await a.hello('web1', token('web1'))).type).toBe('welcome');
+    expect(await AgentClient.refusedStatus(s.url)).toBe(503);
+    expect(await AgentClient.refusedStatus(s.url)).toBe(503);
+    expect(await silent.stillOpen()).toBe(true);
+    await reportArrives(s, a, 'web1', 0);
+    // One leaves: there is room for exactly one again, and the refused attempts took none.
+    const gone = nextEvent(s.server, 'disconnect', (id: string) => id === 'web1');
+    await a.close();
+    await gone;
+    await honestAgentIsServed(s, 'web2');
+    expect(await AgentClient.refusedStatus(s.url)).toBe(503);
+  });
+
+  it('closes a connection that says nothing within the hello timeout (HELLO_EXPECTED, 4400), not one that said hello', async () => {
+    const s = await start({ limits: { helloTimeoutMs: 200 } });
+    // Opened first, so its own hello timer runs out before the silent one's.
+    const honest = await connect(s.url);
+    expect((await honest.hello('web1', token('web1'))).type).toBe('welcome');
+    const silent = await connect(s.url);
+    expect(await silent.nextReply(3_000)).toMatchObject({ type: 'error', code: 'HELLO_EXPECTED' });
+    expect(await silent.closedWithin()).toEqual({ code: 4400, reason: 'HELLO_EXPECTED' });
+    expect(await honest.stillOpen()).toBe(true);
+    await reportArrives(s, honest, 'web1', 0);
+    await honestAgentIsServed(s, 'web2');
   });
 });
