@@ -1,32 +1,38 @@
 // A small seeded PRNG (xoshiro128**) and the distributions the model draws from, so every run is reproducible.
 
 export class Prng {
-  private s: Uint32Array;
+  // The four 32-bit words of state, each kept unsigned (>>> 0) after every update.
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
   constructor(seed: number) {
     // splitmix32 spreads one seed over the four words of state.
-    this.s = new Uint32Array(4);
     let x = seed >>> 0;
-    for (let i = 0; i < 4; i++) {
+    const word = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
       let z = x;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      this.s[i] = (z ^ (z >>> 16)) >>> 0;
-    }
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = word();
+    this.b = word();
+    this.c = word();
+    this.d = word();
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1]! << 9) >>> 0;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotl(s[3]!, 11);
+    const result = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;
+    const t = (this.b << 9) >>> 0;
+    this.c = (this.c ^ this.a) >>> 0;
+    this.d = (this.d ^ this.b) >>> 0;
+    this.b = (this.b ^ this.c) >>> 0;
+    this.a = (this.a ^ this.d) >>> 0;
+    this.c = (this.c ^ t) >>> 0;
+    this.d = rotl(this.d, 11);
     return result / 4_294_967_296;
   }
 

@@ -20,9 +20,9 @@ export interface Summary {
   readonly convergeS?: number;
 }
 
+/** The p-quantile of sorted values; NaN when there are none. */
 export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 }
 
 function pooled(runs: readonly Float64Array[]): Float64Array {
@@ -35,6 +35,9 @@ function pooled(runs: readonly Float64Array[]): Float64Array {
   return all.sort();
 }
 
+/** Outside 15 % of the final share (a server missing from the final point has share 0). */
+const far = (share: number, final: number): boolean => Math.abs(share - final) > 0.15 * final;
+
 export function convergence(series: readonly SeriesPoint[]): number | undefined {
   const shares = series.map((p) => {
     const sum = p.weights.reduce((a, b) => a + b, 0);
@@ -44,12 +47,15 @@ export function convergence(series: readonly SeriesPoint[]): number | undefined 
   if (!final) return undefined;
   let last = 0;
   shares.forEach((s, i) => {
-    if (s.some((x, k) => Math.abs(x - final[k]!) > 0.15 * final[k]!)) last = i + 1;
+    if (s.some((x, k) => far(x, final[k] ?? 0))) last = i + 1;
   });
-  return last < series.length ? series[last]!.t : undefined;
+  return series[last]?.t;
 }
 
-export function summarize(spec: ScenarioSpec, runs: readonly RunResult[]): Summary {
+/** At least one run: the first seed's is the one whose convergence is measured. */
+export type Runs = readonly [RunResult, ...RunResult[]];
+
+export function summarize(spec: ScenarioSpec, runs: Runs): Summary {
   const all = pooled(runs.map((r) => r.responses));
   const windowed = pooled(runs.map((r) => r.windowResponses));
   const minutes = (spec.durationS - spec.warmupS) / 60;
@@ -61,7 +67,7 @@ export function summarize(spec: ScenarioSpec, runs: readonly RunResult[]): Summa
   });
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const peaks = runs.map((r) => r.rejoinPeakUtil).filter((x): x is number => x !== undefined);
-  const conv = convergence(runs[0]!.series);
+  const conv = convergence(runs[0].series);
   return {
     requests: all.length,
     meanMs: (all.reduce((a, b) => a + b, 0) / Math.max(1, all.length)) * 1000,

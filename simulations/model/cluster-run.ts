@@ -7,6 +7,7 @@ import { Prng } from '../engine/prng.js';
 import { agentId, destId, SERVICE_ID, type Policy } from '../policies/policy.js';
 import { IpvsService } from './ipvs-scheduler.js';
 import { PsServer } from './ps-server.js';
+import { classPicker } from './request-mix.js';
 import type { ScenarioSpec } from './scenario-spec.js';
 
 export interface SeriesPoint {
@@ -34,17 +35,54 @@ const CONTROL_MS = 1_000;
 const SAMPLE_MS = 1_000;
 const REPORT_MS = 2_000;
 
+/** One second of an agent's view of its server. */
+interface Sample {
+  readonly util: number;
+  readonly runq: number;
+  readonly est: number;
+  readonly opens: number;
+}
+
+/** One real server during a run: the model server and what the agent, the director's view and the plots read of it. */
+interface Node {
+  readonly server: PsServer;
+  /** In the IPVS table (a rejoining server is out until it rejoins). */
+  present: boolean;
+  /** Connections it was sent since the last sample. */
+  arrivalsInSecond: number;
+  /** Samples since the last report. */
+  readonly samples: Sample[];
+  /** Its busy integral at the last sample, the last plot point and the end of the warm-up. */
+  sampleBusy: number;
+  seriesBusy: number;
+  warmBusy: number;
+  /** Utilisation over the last 2 s, as last plotted. */
+  seriesUtil: number;
+  /** Connections bound to it as of one and of two decisions ago (the first decision sees its own count for both). */
+  boundOneAgo: number | undefined;
+  boundTwoAgo: number | undefined;
+}
+
 export function runScenario(spec: ScenarioSpec, policy: Policy, seed: number): RunResult {
   const q = new EventQueue();
   const rng = new Prng(seed);
   const arrivalsRng = rng.fork(1);
   const workRng = rng.fork(2);
   const noiseRng = rng.fork(3);
-  const n = spec.servers.length;
-  const servers = spec.servers.map((s) => new PsServer(s.cores, s.speed, q));
-  let weights = policy.initialWeights(n);
+  const nodes: Node[] = spec.servers.map((s, i) => ({
+    server: new PsServer(s.cores, s.speed, q),
+    present: spec.rejoin?.server !== i,
+    arrivalsInSecond: 0,
+    samples: [],
+    sampleBusy: 0,
+    seriesBusy: 0,
+    warmBusy: 0,
+    seriesUtil: 0,
+    boundOneAgo: undefined,
+    boundTwoAgo: undefined,
+  }));
+  let weights = policy.initialWeights(nodes.length);
   const ipvs = new IpvsService(weights, policy.scheduler === 'oracle' ? 'wlc' : policy.scheduler);
-  const present = spec.servers.map((_, i) => !(spec.rejoin && spec.rejoin.server === i));
   if (spec.rejoin) ipvs.setWeight(spec.rejoin.server, 0);
   let sorryActive = false;
   const endMs = spec.durationS * 1000;
@@ -56,44 +94,41 @@ export function runScenario(spec: ScenarioSpec, policy: Policy, seed: number): R
   let weightChanges = 0;
   let events = 0;
   const series: SeriesPoint[] = [];
-  const arrivalsInSecond = new Array<number>(n).fill(0);
 
   // Arrivals (Poisson at the scenario's rate) and dispatch.
-  const classCum = spec.classes.map((_, i) => spec.classes.slice(0, i + 1).reduce((a, c) => a + c.share, 0));
+  const classOf = classPicker(spec.classes);
   const scheduleArrival = (t: number): void => {
     const rate = spec.rate(t / 1000);
     q.at(t + arrivalsRng.exp(1000 / rate), () => arrive(q.now));
   };
   const arrive = (t: number): void => {
     events++;
-    const u = workRng.next() * classCum.at(-1)!;
-    const cls = spec.classes[classCum.findIndex((c) => u < c)] ?? spec.classes.at(-1)!;
+    const cls = classOf(workRng.next());
     const work = workRng.lognormal(cls.meanWork, cls.cv);
-    let i: number;
+    let i = -1;
     if (policy.scheduler === 'oracle') {
       // Perfect, instant knowledge: the server that would finish this request's share of work soonest.
-      i = -1;
       let best = Infinity;
-      for (let k = 0; k < n; k++) {
-        if (!present[k]) continue;
-        const s = servers[k]!;
-        const v = (s.remainingWork(t) + work) / s.capacity;
+      nodes.forEach(({ server, present }, k) => {
+        if (!present) return;
+        const v = (server.remainingWork(t) + work) / server.capacity;
         if (v < best) {
           best = v;
           i = k;
         }
-      }
+      });
     } else {
       i = ipvs.pick(t);
     }
-    if (i < 0) {
+    const node = nodes[i];
+    if (node === undefined) {
       if (sorryActive) sorry++;
       else refused++;
     } else {
       ipvs.bind(i);
-      arrivalsInSecond[i]!++;
+      node.arrivalsInSecond++;
       const started = t;
-      servers[i]!.add(t, work, (done) => {
+      node.server.add(t, work, (done) => {
         events++;
         ipvs.close(i, done);
         if (started >= warmMs) {
@@ -106,47 +141,47 @@ export function runScenario(spec: ScenarioSpec, policy: Policy, seed: number): R
   };
   scheduleArrival(0);
 
-  // Scenario events.
-  if (spec.background) {
+  // Scenario events (a server the scenario names that is not in it has none).
+  const withJob = spec.background && nodes[spec.background.server];
+  if (spec.background && withJob) {
     const b = spec.background;
-    q.at(b.fromS * 1000, () => servers[b.server]!.setBackground(q.now, b.threads));
-    q.at(b.toS * 1000, () => servers[b.server]!.setBackground(q.now, 0));
+    q.at(b.fromS * 1000, () => withJob.server.setBackground(q.now, b.threads));
+    q.at(b.toS * 1000, () => withJob.server.setBackground(q.now, 0));
   }
-  if (spec.rejoin) {
+  const rejoining = spec.rejoin && nodes[spec.rejoin.server];
+  if (spec.rejoin && rejoining) {
     const r = spec.rejoin;
     q.at(r.atS * 1000, () => {
-      present[r.server] = true;
+      rejoining.present = true;
       // A health checker adds it back at its configured weight (the policy's current weight for it).
       ipvs.setWeight(r.server, Math.max(1, weights[r.server] ?? 100));
     });
   }
 
   // Agents: a sample every second, a report every two, delivered after a delay.
-  const samples: { util: number; runq: number; est: number; opens: number }[][] = Array.from({ length: n }, () => []);
-  const lastBusy = new Array<number>(n).fill(0);
   const pending: ReceivedReport[] = [];
   let seq = 0;
   const sample = (): void => {
     const t = q.now;
-    for (let i = 0; i < n; i++) {
-      const s = servers[i]!;
+    for (const node of nodes) {
+      const s = node.server;
       s.remainingWork(t); // brings its busy integral up to now
-      const busy = (s.busyIntegral - lastBusy[i]!) / (SAMPLE_MS / 1000);
-      lastBusy[i] = s.busyIntegral;
-      const util = Math.min(100, Math.max(0, busy * 100 + (spec.noisePct ? noiseRng.normal() * spec.noisePct : 0)));
-      samples[i]!.push({ util, runq: s.jobs / s.cores, est: s.jobs, opens: arrivalsInSecond[i]! });
-      arrivalsInSecond[i] = 0;
+      const busyFraction = (s.busyIntegral - node.sampleBusy) / (SAMPLE_MS / 1000);
+      node.sampleBusy = s.busyIntegral;
+      const util = Math.min(100, Math.max(0, busyFraction * 100 + (spec.noisePct ? noiseRng.normal() * spec.noisePct : 0)));
+      node.samples.push({ util, runq: s.jobs / s.cores, est: s.jobs, opens: node.arrivalsInSecond });
+      node.arrivalsInSecond = 0;
     }
     q.at(t + SAMPLE_MS, sample);
   };
   q.at(SAMPLE_MS, sample);
   const report = (): void => {
     const t = q.now;
-    for (let i = 0; i < n; i++) {
-      const got = samples[i]!.splice(0);
+    nodes.forEach((node, i) => {
+      const got = node.samples.splice(0);
       const silent = spec.silent && spec.silent.servers.includes(i) && t >= spec.silent.fromS * 1000 && t < spec.silent.toS * 1000;
-      if (silent || got.length === 0 || !present[i]) continue;
-      const stat = (f: (x: (typeof got)[number]) => number) => {
+      if (silent || got.length === 0 || !node.present) return;
+      const stat = (f: (x: Sample) => number) => {
         const v = got.map(f);
         return { mean: v.reduce((a, b) => a + b, 0) / v.length, min: Math.min(...v), max: Math.max(...v), n: v.length };
       };
@@ -174,28 +209,29 @@ export function runScenario(spec: ScenarioSpec, policy: Policy, seed: number): R
       };
       const at = t + (spec.reportDelayMs ?? 20);
       q.at(at, () => pending.push({ agentId: agentId(i), receivedAt: at, report: msg }));
-    }
+    });
     q.at(t + REPORT_MS, report);
   };
   q.at(REPORT_MS, report);
 
   // The director: one decision per control interval.
-  const boundAt: number[][] = [];
   const control = (): void => {
     const t = q.now;
     ipvs.expire(t);
-    boundAt.push(ipvs.dests.map((d) => d.bound));
-    const twoAgo = boundAt.length > 2 ? boundAt[boundAt.length - 3]! : boundAt[0]!;
     const view: Record<string, KernelDest> = {};
-    for (let i = 0; i < n; i++) {
-      if (!present[i]) continue;
-      const d = ipvs.dests[i]!;
-      view[destId(i)] = { weight: d.weight, upper: d.upper, lower: d.lower, activeConns: d.active, inactiveConns: d.inactive.length, cps: (d.bound - twoAgo[i]!) / 2 };
-    }
+    ipvs.dests.forEach((d, i) => {
+      const node = nodes[i];
+      if (node === undefined) return;
+      const twoAgo = node.boundTwoAgo ?? d.bound;
+      node.boundTwoAgo = node.boundOneAgo ?? d.bound;
+      node.boundOneAgo = d.bound;
+      if (!node.present) return;
+      view[destId(i)] = { weight: d.weight, upper: d.upper, lower: d.lower, activeConns: d.active, inactiveConns: d.inactive.length, cps: (d.bound - twoAgo) / 2 };
+    });
     const decision = policy.decide({ now: t, reports: pending.splice(0), kernel: { services: { [SERVICE_ID]: view } } });
     if (decision) {
       decision.weights.forEach((w, i) => {
-        if (!present[i]) return;
+        if (!nodes[i]?.present) return;
         if (w !== weights[i] && t >= warmMs) weightChanges++;
         ipvs.setWeight(i, w);
       });
@@ -208,32 +244,32 @@ export function runScenario(spec: ScenarioSpec, policy: Policy, seed: number): R
   q.at(CONTROL_MS / 2, control);
 
   // Series for plots and the rejoin peak.
-  const lastSeriesBusy = new Array<number>(n).fill(0);
   let rejoinPeakUtil: number | undefined;
   const record = (): void => {
     const t = q.now;
-    const util = servers.map((s, i) => {
-      s.remainingWork(t);
-      const u = (s.busyIntegral - lastSeriesBusy[i]!) / 2;
-      lastSeriesBusy[i] = s.busyIntegral;
-      return u;
+    const util = nodes.map((node) => {
+      node.server.remainingWork(t);
+      node.seriesUtil = (node.server.busyIntegral - node.seriesBusy) / 2;
+      node.seriesBusy = node.server.busyIntegral;
+      return node.seriesUtil;
     });
-    series.push({ t: t / 1000, weights: ipvs.dests.map((d, i) => (present[i] ? d.weight : 0)), util });
-    if (spec.rejoin && t > spec.rejoin.atS * 1000 && t <= (spec.rejoin.atS + 60) * 1000) rejoinPeakUtil = Math.max(rejoinPeakUtil ?? 0, util[spec.rejoin.server]!);
+    series.push({ t: t / 1000, weights: ipvs.dests.map((d, i) => (nodes[i]?.present ? d.weight : 0)), util });
+    if (spec.rejoin && rejoining && t > spec.rejoin.atS * 1000 && t <= (spec.rejoin.atS + 60) * 1000) rejoinPeakUtil = Math.max(rejoinPeakUtil ?? 0, rejoining.seriesUtil);
     q.at(t + 2_000, record);
   };
   q.at(2_000, record);
 
   // Utilisation over the measured window.
-  const busyAtWarm = new Array<number>(n).fill(0);
-  q.at(warmMs, () => servers.forEach((s, i) => {
-    s.remainingWork(q.now);
-    busyAtWarm[i] = s.busyIntegral;
-  }));
+  q.at(warmMs, () => {
+    for (const node of nodes) {
+      node.server.remainingWork(q.now);
+      node.warmBusy = node.server.busyIntegral;
+    }
+  });
   q.runUntil(endMs);
-  const utilisation = servers.map((s, i) => {
-    s.remainingWork(endMs);
-    return (s.busyIntegral - busyAtWarm[i]!) / ((endMs - warmMs) / 1000);
+  const utilisation = nodes.map((node) => {
+    node.server.remainingWork(endMs);
+    return (node.server.busyIntegral - node.warmBusy) / ((endMs - warmMs) / 1000);
   });
   return {
     responses: Float64Array.from(responses),

@@ -19,7 +19,7 @@ export class ExpiryQueue {
   /** Removes entries due by `now`; returns how many. */
   expire(now: number): number {
     let removed = 0;
-    while (this.head < this.items.length && this.items[this.head]! <= now) {
+    for (let t = this.items[this.head]; t !== undefined && t <= now; t = this.items[this.head]) {
       this.head++;
       removed++;
     }
@@ -53,7 +53,8 @@ export function newDest(weight: number): SimDest {
  * to the first in list order; sed's is active + 1; nq takes the first idle destination, else sed; wrr steps a current
  * weight down by the gcd from the maximum (so it sends w_max − w_second in a row to the heaviest). The overload mark is
  * set when a connection is bound and active + inactive reaches the upper threshold, and cleared when an entry expires
- * and the total falls below the lower threshold (3/4 of the upper when the lower is 0).
+ * and the total falls below the lower threshold (3/4 of the upper when the lower is 0). Destinations are named by their
+ * index in the list; an index that names none changes nothing.
  */
 export class IpvsService {
   readonly dests: SimDest[];
@@ -70,15 +71,17 @@ export class IpvsService {
   }
 
   setWeight(i: number, w: number): void {
-    if (this.dests[i]!.weight === w) return;
-    this.dests[i]!.weight = w;
+    const d = this.dests[i];
+    if (d === undefined || d.weight === w) return;
+    d.weight = w;
     // ip_vs_wrr_dest_changed: the round restarts.
     this.cl = -1;
     this.cw = 0;
   }
 
   setThresholds(i: number, upper: number, lower: number): void {
-    const d = this.dests[i]!;
+    const d = this.dests[i];
+    if (d === undefined) return;
     d.upper = upper;
     d.lower = lower;
   }
@@ -118,20 +121,22 @@ export class IpvsService {
       case 'sed':
         return this.least((d) => d.active + 1);
       case 'nq': {
-        for (let i = 0; i < this.dests.length; i++) if (this.usable(this.dests[i]!) && this.dests[i]!.active === 0) return i;
-        return this.least((d) => d.active + 1);
+        const idle = this.dests.findIndex((d) => this.usable(d) && d.active === 0);
+        return idle >= 0 ? idle : this.least((d) => d.active + 1);
       }
     }
   }
 
   private least(overhead: (d: SimDest) => number): number {
     let best = -1;
+    let bestWeight = 0;
     let loh = 0;
     this.dests.forEach((d, i) => {
       if (!this.usable(d)) return;
       const doh = overhead(d);
-      if (best < 0 || loh * d.weight > doh * this.dests[best]!.weight) {
+      if (best < 0 || loh * d.weight > doh * bestWeight) {
         best = i;
+        bestWeight = d.weight;
         loh = doh;
       }
     });
@@ -151,14 +156,15 @@ export class IpvsService {
         this.cw -= di;
         if (this.cw <= 0) this.cw = mw;
       }
-      const d = this.dests[this.cl]!;
-      if (!d.overloaded && d.weight >= this.cw) return this.cl;
+      const d = this.dests[this.cl];
+      if (d !== undefined && !d.overloaded && d.weight >= this.cw) return this.cl;
     }
     return -1;
   }
 
   bind(i: number): void {
-    const d = this.dests[i]!;
+    const d = this.dests[i];
+    if (d === undefined) return;
     d.active++;
     d.bound++;
     if (d.upper > 0 && this.total(d) >= d.upper) d.overloaded = true;
@@ -166,7 +172,8 @@ export class IpvsService {
 
   /** The connection closed: it stays as an inactive entry until `inactiveMs` later. */
   close(i: number, now: number): void {
-    const d = this.dests[i]!;
+    const d = this.dests[i];
+    if (d === undefined) return;
     d.active--;
     d.inactive.push(now + this.inactiveMs);
   }

@@ -14,11 +14,14 @@ export interface RequestClass {
   readonly cv: number;
 }
 
+/** At least one request class: every arrival belongs to one. */
+export type RequestClasses = readonly [RequestClass, ...RequestClass[]];
+
 export interface ScenarioSpec {
   readonly name: string;
   readonly title: string;
   readonly servers: readonly ServerSpec[];
-  readonly classes: readonly RequestClass[];
+  readonly classes: RequestClasses;
   /** New connections per second at time t (seconds). */
   readonly rate: (tS: number) => number;
   readonly durationS: number;

@@ -1,6 +1,7 @@
 // The policies compared in every scenario, each a fresh instance per run (policies keep state).
 import type { ScenarioSpec } from '../model/scenario-spec.js';
-import { corePolicy, exampleExpression } from './director-core.js';
+import { corePolicy } from './director-core.js';
+import { exampleExpression } from './example-expression.js';
 import { idlePolicy, lbOrgPolicy } from './headroom.js';
 import type { Policy } from './policy.js';
 import { capacityWeights, equalWeights, staticPolicy } from './static-weights.js';

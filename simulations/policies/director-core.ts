@@ -1,8 +1,5 @@
 // The real director core as a policy: the same config loader, the same pure step function, fed the model's reports.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { directorConfigFromData } from '../../director/config.js';
+import { directorConfigFromData } from '../../director/config/load.js';
 import type { CoreSettings } from '../../director/core/core-config.js';
 import { initialState, step } from '../../director/core/step.js';
 import type { CoreState } from '../../director/core/state.js';
@@ -18,12 +15,6 @@ export interface CorePolicyOptions {
   /** Top-level settings (smoothing, staleAfter, reportInterval, …). */
   readonly top?: Record<string, unknown>;
   readonly sorry?: boolean;
-}
-
-/** The expression of the example config's expression-mode service, as shipped. */
-export function exampleExpression(): string {
-  const example = parseYaml(readFileSync(join(PACKAGE_ROOT, 'director/director.example.yaml'), 'utf8')) as { services: { mode?: string; expression?: string }[] };
-  return example.services.find((s) => s.mode === 'expression')!.expression!;
 }
 
 export function corePolicy(servers: number, o: CorePolicyOptions): Policy {
@@ -56,11 +47,13 @@ export function corePolicy(servers: number, o: CorePolicyOptions): Policy {
       const r = step(settings, state, { now: input.now, reports: input.reports, kernel: input.kernel });
       state = r.state;
       const byId = new Map(r.dests.map((d) => [d.destId, d]));
-      const dests = Array.from({ length: servers }, (_, i) => byId.get(destId(i))!);
+      const dests = Array.from({ length: servers }, (_, i) => byId.get(destId(i)));
+      // Every server is a real server of the config, so the core decides for each; were one missing, nothing changes.
+      if (!dests.every((d) => d !== undefined)) return undefined;
       return {
         weights: dests.map((d) => d.weight),
         thresholds: dests.map((d) => ({ upper: d.upper, lower: d.lower })),
-        sorry: r.services[0]!.sorryActive,
+        sorry: r.services.some((svc) => svc.sorryActive),
       };
     },
   };

@@ -4,6 +4,8 @@ import type { Results } from '../run.js';
 import type { TargetCheck } from './targets.js';
 
 const f = (v: number | undefined, d = 1) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+/** a ÷ b, or nothing to show when either is missing. */
+const over = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? a / b : undefined);
 
 export function resultsMarkdown(r: Results, targets: readonly TargetCheck[]): string {
   const out: string[] = [
@@ -20,17 +22,19 @@ export function resultsMarkdown(r: Results, targets: readonly TargetCheck[]): st
     '',
   ];
   for (const s of r.scenarios) {
-    const oracle = s.summaries[ORACLE]!;
-    const hasWindow = oracle.windowP99Ms !== undefined;
+    const oracle = s.summaries[ORACLE];
+    // The window's columns when the oracle has figures for it (then the scenario has a window).
+    const timeWindow = oracle?.windowP99Ms !== undefined ? s.spec.window : undefined;
     out.push(`## ${s.spec.title}`, '', `${s.spec.servers.length} servers (cores: ${s.spec.servers.map((x) => x.cores * x.speed).join('/')}), ${s.spec.durationS} s per run, the first ${s.spec.warmupS} s not measured.`, '');
     out.push(
-      `| policy | p99 ms | p99 ÷ oracle | p95 ms | mean ms | util spread | util CV | weight changes / server-min |${hasWindow ? ` p99 ms ${s.spec.window!.label} | ÷ oracle |` : ''}${s.spec.rejoin ? ' rejoin peak util |' : ''}${s.spec.sorry ? ' sorry | refused |' : ''} converged at s |`,
-      `|---|---|---|---|---|---|---|---|${hasWindow ? '---|---|' : ''}${s.spec.rejoin ? '---|' : ''}${s.spec.sorry ? '---|---|' : ''}---|`,
+      `| policy | p99 ms | p99 ÷ oracle | p95 ms | mean ms | util spread | util CV | weight changes / server-min |${timeWindow ? ` p99 ms ${timeWindow.label} | ÷ oracle |` : ''}${s.spec.rejoin ? ' rejoin peak util |' : ''}${s.spec.sorry ? ' sorry | refused |' : ''} converged at s |`,
+      `|---|---|---|---|---|---|---|---|${timeWindow ? '---|---|' : ''}${s.spec.rejoin ? '---|' : ''}${s.spec.sorry ? '---|---|' : ''}---|`,
     );
     for (const p of r.policies) {
-      const m = s.summaries[p.key]!;
+      const m = s.summaries[p.key];
+      if (!m) continue;
       out.push(
-        `| ${p.label} | ${f(m.p99Ms)} | ${f(m.p99Ms / oracle.p99Ms, 2)} | ${f(m.p95Ms)} | ${f(m.meanMs)} | ${f(m.utilSpread, 2)} | ${f(m.utilCv, 2)} | ${f(m.changesPerServerMinute, 2)} |${hasWindow ? ` ${f(m.windowP99Ms)} | ${f((m.windowP99Ms ?? NaN) / oracle.windowP99Ms!, 2)} |` : ''}${s.spec.rejoin ? ` ${f((m.rejoinPeakUtil ?? NaN) * 100, 0)} % |` : ''}${s.spec.sorry ? ` ${m.sorry} | ${m.refused} |` : ''} ${f(m.convergeS, 0)} |`,
+        `| ${p.label} | ${f(m.p99Ms)} | ${f(over(m.p99Ms, oracle?.p99Ms), 2)} | ${f(m.p95Ms)} | ${f(m.meanMs)} | ${f(m.utilSpread, 2)} | ${f(m.utilCv, 2)} | ${f(m.changesPerServerMinute, 2)} |${timeWindow ? ` ${f(m.windowP99Ms)} | ${f(over(m.windowP99Ms, oracle?.windowP99Ms), 2)} |` : ''}${s.spec.rejoin ? ` ${f((m.rejoinPeakUtil ?? NaN) * 100, 0)} % |` : ''}${s.spec.sorry ? ` ${m.sorry} | ${m.refused} |` : ''} ${f(m.convergeS, 0)} |`,
       );
     }
     out.push('');

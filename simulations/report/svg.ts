@@ -68,8 +68,9 @@ export function barChart(title: string, groups: readonly { readonly label: strin
   for (const g of groups) {
     out.push(`<text x="6" y="${y + 8}" font-weight="bold">${esc(g.label)}</text>`);
     g.values.forEach((v, i) => {
-      out.push(`<rect x="${left}" y="${y}" width="${num(Math.max(0.5, X(v) - left))}" height="${bar - 1}" fill="${COLORS[i % COLORS.length]}"/>`);
-      out.push(`<text x="${left - 4}" y="${y + bar - 2}" text-anchor="end">${esc(series[i]!)}</text>`);
+      // A value that is not a finite number (a policy without figures) has no bar, only its label.
+      if (Number.isFinite(v)) out.push(`<rect x="${left}" y="${y}" width="${num(Math.max(0.5, X(v) - left))}" height="${bar - 1}" fill="${COLORS[i % COLORS.length]}"/>`);
+      out.push(`<text x="${left - 4}" y="${y + bar - 2}" text-anchor="end">${esc(series[i] ?? '')}</text>`);
       y += bar;
     });
     y += groupGap;

@@ -1,13 +1,26 @@
 // Writes the results folder: results.md, results.json and the SVG plots. Same seeds → byte-identical files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SeriesPoint } from '../model/cluster-run.js';
 import { DEFAULT_POLICY, ORACLE } from '../policies/catalogue.js';
 import type { Results } from '../run.js';
 import { resultsMarkdown } from './markdown.js';
-import { barChart, lineChart } from './svg.js';
+import { barChart, lineChart, type Line } from './svg.js';
 import { checkTargets } from './targets.js';
 
 const round = (v: unknown): unknown => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v);
+
+/** The runs plotted over time: a scenario's first seed under one policy. */
+const PLOTS: readonly { readonly scenario: string; readonly policy: string }[] = [
+  { scenario: 'a70', policy: DEFAULT_POLICY },
+  { scenario: 'a70', policy: 'capacity-wlc' },
+  { scenario: 'b', policy: DEFAULT_POLICY },
+  { scenario: 'd', policy: DEFAULT_POLICY },
+];
+
+/** One server's line through the series: its value at each point (0 where a point has none for it). */
+const track = (series: readonly SeriesPoint[], values: (p: SeriesPoint) => readonly number[], server: number): Line['points'] =>
+  series.map((p) => [p.t, values(p)[server] ?? 0]);
 
 export function writeResults(r: Results, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
@@ -21,19 +34,20 @@ export function writeResults(r: Results, dir: string): string[] {
   )}\n`;
   files['p99.svg'] = barChart(
     'p99 response time ÷ oracle, per scenario (log scale; 1 = the oracle)',
-    r.scenarios.map((s) => ({ label: s.spec.name, values: r.policies.map((p) => s.summaries[p.key]!.p99Ms / s.summaries[ORACLE]!.p99Ms) })),
+    // NaN (no bar) for a policy without figures.
+    r.scenarios.map((s) => ({ label: s.spec.name, values: r.policies.map((p) => (s.summaries[p.key]?.p99Ms ?? NaN) / (s.summaries[ORACLE]?.p99Ms ?? NaN)) })),
     r.policies.map((p) => p.label),
     'p99 ÷ oracle p99',
   );
-  for (const [scenario, policy] of [['a70', DEFAULT_POLICY], ['a70', 'capacity-wlc'], ['b', DEFAULT_POLICY], ['d', DEFAULT_POLICY]] as const) {
+  for (const { scenario, policy } of PLOTS) {
     const s = r.scenarios.find((x) => x.spec.name === scenario);
     const run = s?.firstRuns[policy];
-    if (!s || !run) continue;
-    const label = r.policies.find((p) => p.key === policy)!.label;
+    const entry = r.policies.find((p) => p.key === policy);
+    if (!s || !run || !entry) continue;
     const names = s.spec.servers.map((x, i) => `server ${i + 1} (${x.cores * x.speed} cores)`);
-    files[`series-${scenario}-${policy}.svg`] = lineChart(`${s.spec.title} — ${label}`, [
-      { yLabel: 'weight', lines: names.map((n, i) => ({ label: n, points: run.series.map((p) => [p.t, p.weights[i]!] as const) })) },
-      { yLabel: 'CPU utilisation', yMax: 1, lines: names.map((n, i) => ({ label: n, points: run.series.map((p) => [p.t, p.util[i]!] as const) })) },
+    files[`series-${scenario}-${policy}.svg`] = lineChart(`${s.spec.title} — ${entry.label}`, [
+      { yLabel: 'weight', lines: names.map((n, i) => ({ label: n, points: track(run.series, (p) => p.weights, i) })) },
+      { yLabel: 'CPU utilisation', yMax: 1, lines: names.map((n, i) => ({ label: n, points: track(run.series, (p) => p.util, i) })) },
     ]);
   }
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);

@@ -3,14 +3,14 @@
 import { rateFor, type ScenarioSpec } from '../model/scenario-spec.js';
 
 const mixed = [{ cores: 1, speed: 1 }, { cores: 2, speed: 1 }, { cores: 4, speed: 1 }];
-const web = [{ share: 1, meanWork: 0.01, cv: 1 }];
+const web: ScenarioSpec['classes'] = [{ share: 1, meanWork: 0.01, cv: 1 }];
 const at = (fraction: number, servers: ScenarioSpec['servers'], classes: ScenarioSpec['classes'] = web) => {
   const r = rateFor({ servers, classes }, fraction);
   return () => r;
 };
 const four = Array.from({ length: 4 }, () => ({ cores: 2, speed: 1 }));
 const eight = [1, 1, 2, 2, 3, 3, 4, 4].map((cores) => ({ cores, speed: 1 }));
-const heavyMix = [
+const heavyMix: ScenarioSpec['classes'] = [
   { share: 0.9, meanWork: 0.002, cv: 0.5 },
   { share: 0.1, meanWork: 0.08, cv: 1.5 },
 ];

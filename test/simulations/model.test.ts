@@ -4,8 +4,8 @@ import { Prng } from '../../simulations/engine/prng.js';
 import { runScenario } from '../../simulations/model/cluster-run.js';
 import { IpvsService } from '../../simulations/model/ipvs-scheduler.js';
 import { PsServer } from '../../simulations/model/ps-server.js';
+import { rateFor, totalCapacity } from '../../simulations/model/scenario-spec.js';
 import { corePolicy } from '../../simulations/policies/director-core.js';
-import { staticPolicy, equalWeights } from '../../simulations/policies/static-weights.js';
 import { SCENARIOS } from '../../simulations/scenarios/catalogue.js';
 
 describe('the simulator itself', () => {
@@ -70,6 +70,19 @@ describe('the simulator itself', () => {
     expect(nq.pick(0)).toBe(1); // both busy: sed, (1+1)/10 < (1+1)/1
   });
 
+  it('an index that names no destination changes nothing', () => {
+    const svc = new IpvsService([100, 100], 'wlc', 1_000);
+    svc.setWeight(2, 0);
+    svc.setThresholds(-1, 1, 1);
+    svc.bind(5);
+    svc.close(5, 0);
+    expect(svc.dests.map((d) => [d.weight, d.active, d.inactive.length, d.upper, d.lower, d.overloaded])).toEqual([
+      [100, 0, 0, 0, 0, false],
+      [100, 0, 0, 0, 0, false],
+    ]);
+    expect(svc.pick(0)).toBe(0);
+  });
+
   it('marks a destination overloaded at the upper threshold and clears it below the lower one', () => {
     const svc = new IpvsService([1, 1], 'wlc', 1_000);
     svc.setThresholds(0, 3, 2);
@@ -85,13 +98,36 @@ describe('the simulator itself', () => {
     expect(svc.dests[0]!.overloaded).toBe(false);
   });
 
-  it('is deterministic: the same seed gives the same run, another seed another', () => {
-    const spec = { ...SCENARIOS.find((s) => s.name === 'a70')!, durationS: 40, warmupS: 10 };
-    const one = runScenario(spec, corePolicy(3, { name: 'x', scheduler: 'nq' }), 7);
-    const two = runScenario(spec, corePolicy(3, { name: 'x', scheduler: 'nq' }), 7);
-    const other = runScenario(spec, staticPolicy('s', 'nq', equalWeights), 8);
+  it('is deterministic for a seed; another seed draws other traffic on the same timeline at the same load', () => {
+    const base = SCENARIOS.find((s) => s.name === 'a70');
+    if (!base) return expect.unreachable('scenario a70 is missing from the catalogue');
+    const spec = { ...base, durationS: 40, warmupS: 10 };
+    // Only the seed differs between the runs: the same scenario, a fresh instance of the same policy.
+    const run = (seed: number) => runScenario(spec, corePolicy(3, { name: 'default', scheduler: 'nq' }), seed);
+    const one = run(7);
+    const two = run(7);
+    const other = run(8);
+
+    // The same seed: the same run, to the last response time and weight.
     expect(Array.from(two.responses)).toEqual(Array.from(one.responses));
     expect(two.series).toEqual(one.series);
+    expect(two.events).toBe(one.events);
+
+    // Another seed: other arrivals (another Poisson count) and other response times.
     expect(other.responses.length).not.toBe(one.responses.length);
+    expect(other.events).not.toBe(one.events);
+    expect(Array.from(other.responses.subarray(0, 100))).not.toEqual(Array.from(one.responses.subarray(0, 100)));
+    expect(other.utilisation).not.toEqual(one.utilisation);
+
+    // What the seed must not change: the timeline of samples and decisions, the servers, and the offered load.
+    expect(other.series.map((p) => p.t)).toEqual(one.series.map((p) => p.t));
+    expect(other.series.every((p) => p.weights.length === 3 && p.util.length === 3)).toBe(true);
+    const expected = rateFor(spec, 0.7) * (spec.durationS - spec.warmupS);
+    // The busy fraction of the whole cluster: each server's utilisation weighted by its capacity.
+    const load = (r: typeof one) => spec.servers.reduce((a, s, i) => a + s.cores * s.speed * (r.utilisation[i] ?? 0), 0) / totalCapacity(spec);
+    for (const r of [one, other]) {
+      expect(Math.abs(r.responses.length - expected) / expected).toBeLessThan(0.05);
+      expect(Math.abs(load(r) - 0.7)).toBeLessThan(0.05);
+    }
   });
 });
