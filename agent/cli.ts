@@ -22,9 +22,11 @@ function loadConfig(file: string | undefined, once: boolean): AgentConfig {
   return loadAgentConfig(file ?? DEFAULT_AGENT_CONFIG, readToken);
 }
 
-async function runAgent(opts: { config?: string; once?: boolean; logLevel?: string }): Promise<void> {
+type LogLevel = AgentConfig['logLevel'];
+
+async function runAgent(opts: { config?: string; once?: boolean; logLevel?: LogLevel }): Promise<void> {
   const config = loadConfig(opts.config, Boolean(opts.once));
-  const log = createLogger('agent', (opts.logLevel ?? config.logLevel) as AgentConfig['logLevel']);
+  const log = createLogger('agent', opts.logLevel ?? config.logLevel);
   if (opts.once) {
     const result = await collectOnce(config, log);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -85,7 +87,8 @@ export function agentCommand(): Command {
     .option('-c, --config <file>', `agent config file (default ${DEFAULT_AGENT_CONFIG})`)
     .option('--once', 'sample for one report interval, print the report as JSON and exit (no director needed)')
     .addOption(new Option('--log-level <level>', 'override the config log level').choices(LOG_LEVELS))
-    .action(async (opts: { config?: string; once?: boolean; logLevel?: string }) => {
+    // commander has checked --log-level against LOG_LEVELS (.choices) before the action runs.
+    .action(async (opts: { config?: string; once?: boolean; logLevel?: LogLevel }) => {
       try {
         await runAgent(opts);
       } catch (err) {

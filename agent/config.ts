@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { AGENT_DEFAULTS } from './defaults.js';
 import { durationMsSchema } from '../shared/duration.js';
-import { ConfigInvalidError } from '../shared/errors.js';
+import { ConfigInvalidError, describeError } from '../shared/errors.js';
 import { freezeDeep, loadConfigFile, validateConfig } from '../shared/config-file.js';
 import { LOG_LEVELS } from '../shared/logging.js';
 import { agentIdSchema } from '../shared/protocol/messages.js';
@@ -46,7 +46,7 @@ export const agentConfigSchema = z.strictObject({
     .refine((p) => new Set(p).size === p.length, 'ports must not repeat')
     .default([...AGENT_DEFAULTS.ports]),
   plugins: pluginListSchema.default([]),
-  logLevel: z.enum(LOG_LEVELS).default(AGENT_DEFAULTS.logLevel as 'info'),
+  logLevel: z.enum(LOG_LEVELS).default(AGENT_DEFAULTS.logLevel),
 });
 
 export type AgentConfigFile = z.output<typeof agentConfigSchema>;
@@ -74,15 +74,17 @@ export interface AgentConfig {
 
 /** Reads token files and resolves relative paths; the only I/O besides reading the config itself. */
 function resolveConfig(file: AgentConfigFile, source: string, baseDir: string, readToken: (p: string) => string): AgentConfig {
-  const id = file.id || hostname().split('.')[0]!.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'agent';
+  const id = file.id || (hostname().split('.')[0] ?? '').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'agent';
   const directors = file.directors.map((d, i): DirectorTarget => {
     if (d.token !== undefined) return { url: d.url, token: d.token, tokenSource: `directors[${i}].token`, ...(d.caFile ? { caFile: resolve(baseDir, d.caFile) } : {}) };
-    const path = resolve(baseDir, d.tokenFile!);
+    // The schema allows exactly one of token and tokenFile.
+    if (d.tokenFile === undefined) throw new ConfigInvalidError(source, `directors[${i}].token`, 'give exactly one of token and tokenFile');
+    const path = resolve(baseDir, d.tokenFile);
     let token: string;
     try {
       token = readToken(path).trim();
     } catch (err) {
-      throw new ConfigInvalidError(source, `directors[${i}].tokenFile`, `cannot read ${path}: ${(err as Error).message}`);
+      throw new ConfigInvalidError(source, `directors[${i}].tokenFile`, `cannot read ${path}: ${describeError(err)}`);
     }
     if (!token) throw new ConfigInvalidError(source, `directors[${i}].tokenFile`, `${path} is empty`);
     return { url: d.url, token, tokenSource: path, ...(d.caFile ? { caFile: resolve(baseDir, d.caFile) } : {}) };

@@ -1,6 +1,8 @@
 // Every default value and fixed limit of the agent, in one frozen place, so docs, config and code agree.
 import { deepFreeze } from '../shared/defaults.js';
 
+const NO_PORTS: readonly number[] = [];
+
 export const AGENT_DEFAULTS = deepFreeze({
   /** Agent id; empty means the host name. */
   id: '',
@@ -10,13 +12,13 @@ export const AGENT_DEFAULTS = deepFreeze({
   /** Report interval used until a director's welcome asks for another. */
   reportIntervalMs: 2_000,
   /** Service ports whose listen queue and established connections are reported. */
-  ports: [] as readonly number[],
+  ports: NO_PORTS,
   /**
    * The sockets collector runs at most this often: every read of /proc/net/tcp and tcp6 walks the kernel's whole TCP
    * hash (about 2 ms per walk on a 24 GB host, two walks per file), the largest part of the agent's CPU.
    */
   socketsMinIntervalMs: 4_000,
-  logLevel: 'info',
+  logLevel: 'info' as const,
   hostFacts: {
     /** Time allowed for systeminformation's worker to answer before node:os facts are sent instead. */
     systemInfoTimeoutMs: 4_000,
@@ -26,7 +28,7 @@ export const AGENT_DEFAULTS = deepFreeze({
     maxTextLength: 200,
   },
   link: {
-    /** Reconnect backoff: full jitter over an exponentially growing ceiling. */
+    /** Reconnect backoff: each delay drawn from [ceiling/2, ceiling], the ceiling doubling from 1 s to 30 s. */
     backoffInitialMs: 1_000,
     backoffMaxMs: 30_000,
     backoffFactor: 2,

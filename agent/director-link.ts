@@ -48,6 +48,8 @@ export class DirectorLink {
   private pingTimer: NodeJS.Timeout | undefined;
   private lastReportAt = 0;
   private seq = 0;
+  /** Reports dropped since the last one that went out. */
+  private droppedInARow = 0;
   private connectedAt = 0;
   private refused: DirectorRefusedError | undefined;
   /** What went wrong on the current connection attempt, if anything. */
@@ -113,7 +115,7 @@ export class DirectorLink {
       try {
         ca = readFileSync(this.target.caFile);
       } catch (err) {
-        this.fail(`cannot read CA file ${this.target.caFile}: ${(err as Error).message}`);
+        this.fail(`cannot read CA file ${this.target.caFile}: ${describeError(err)}`);
         return;
       }
     }
@@ -165,7 +167,7 @@ export class DirectorLink {
   private onMessage(ws: WebSocket, data: WebSocket.RawData): void {
     let msg;
     try {
-      msg = decodeDirectorMessage(data as Buffer);
+      msg = decodeDirectorMessage(data);
     } catch (err) {
       // A director speaking nonsense is logged once per kind of nonsense; the connection is restarted.
       const code = err instanceof LvsfError ? err.code : 'MSG_INVALID';
@@ -186,6 +188,8 @@ export class DirectorLink {
     this.reportIntervalMs = msg.reportIntervalMs;
     this.logOnce.clear('refused');
     this.logOnce.clear('bad-message');
+    this.logOnce.clear('backlog'); // a new connection starts with nothing unsent
+    this.droppedInARow = 0;
     const recovered = this.logOnce.clear('down');
     this.log.info(
       { directorId: msg.directorId, reportIntervalMs: msg.reportIntervalMs },
@@ -209,6 +213,13 @@ export class DirectorLink {
     if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > this.settings.maxBufferedBytes) {
       // Latest wins: a report that cannot go out now is dropped; the next one covers the newer window.
       this.stats.reportsDropped += 1;
+      this.droppedInARow += 1;
+      if (this.logOnce.shouldLog('backlog', 'dropping')) {
+        this.log.warn(
+          { bufferedBytes: ws.bufferedAmount },
+          `director is not taking reports (${ws.bufferedAmount} bytes still unsent): reports are dropped, not queued, until it catches up`,
+        );
+      }
       return;
     }
     const report = this.source.report(this.lastReportAt, until, this.seq, this.reportIntervalMs);
@@ -216,6 +227,10 @@ export class DirectorLink {
     this.lastReportAt = until;
     ws.send(encodeMessage(report));
     this.stats.reportsSent += 1;
+    if (this.logOnce.clear('backlog')) {
+      this.log.info({ dropped: this.droppedInARow }, `director takes reports again; ${this.droppedInARow} were dropped`);
+    }
+    this.droppedInARow = 0;
     if (this.connectedAt && until - this.connectedAt >= this.settings.backoffResetAfterMs) this.backoff.reset();
   }
 

@@ -12,6 +12,12 @@ export interface PluginValues {
   snapshot(now: number): { values: Metrics; status: Record<string, PluginStatus> };
 }
 
+/** What one collector gave in one sample. */
+type CollectorResult =
+  | { readonly kind: 'ok'; readonly name: string; readonly metrics: Metrics }
+  | { readonly kind: 'failed'; readonly name: string; readonly error: unknown }
+  | { readonly kind: 'skipped'; readonly name: string };
+
 export class Sampler {
   private readonly logOnce = new LogOnce();
 
@@ -26,34 +32,38 @@ export class Sampler {
 
   async sample(): Promise<Sample> {
     const started = this.now();
-    const due = this.collectors.map((c) => {
-      const last = this.lastRun.get(c);
-      // A little slack so timer jitter does not skip a collector whose interval equals the sample interval.
-      return c.minIntervalMs === undefined || last === undefined || started - last >= c.minIntervalMs - 50;
-    });
-    const results = await Promise.allSettled(
-      this.collectors.map((c, i) => {
-        if (!due[i]) return Promise.resolve({});
-        this.lastRun.set(c, started);
-        return c.collect();
-      }),
-    );
+    const results = await Promise.all(this.collectors.map((c) => this.run(c, started)));
     const metrics: Metrics = {};
-    results.forEach((r, i) => {
-      const name = this.collectors[i]!.name;
-      if (r.status === 'fulfilled') {
-        Object.assign(metrics, r.value);
-        if (this.logOnce.clear(name)) this.log.info({ collector: name }, `collector ${name} recovered`);
-        return;
+    for (const r of results) {
+      // A collector not due in this sample has neither failed nor recovered: its log state stays as it is.
+      if (r.kind === 'skipped') continue;
+      if (r.kind === 'ok') {
+        Object.assign(metrics, r.metrics);
+        if (this.logOnce.clear(r.name)) this.log.info({ collector: r.name }, `collector ${r.name} recovered`);
+        continue;
       }
-      const err = r.reason instanceof LvsfError ? r.reason : new CollectorFailedError(name, describeError(r.reason), { cause: r.reason });
-      if (this.logOnce.shouldLog(name, err.code)) {
-        this.log.warn({ collector: name, code: err.code }, `collector ${name} failed, its metrics are absent: ${err.message}`);
+      const err = r.error instanceof LvsfError ? r.error : new CollectorFailedError(r.name, describeError(r.error), { cause: r.error });
+      if (this.logOnce.shouldLog(r.name, err.code)) {
+        this.log.warn({ collector: r.name, code: err.code }, `collector ${r.name} failed, its metrics are absent: ${err.message}`);
       }
-    });
+    }
     const t = this.now();
     this.mergePluginValues(metrics, this.plugins.snapshot(t).values);
     return { t, metrics };
+  }
+
+  /** Runs one collector if it is due; never rejects. */
+  private async run(c: Collector, started: number): Promise<CollectorResult> {
+    const last = this.lastRun.get(c);
+    // A little slack so timer jitter does not skip a collector whose interval equals the sample interval.
+    const due = c.minIntervalMs === undefined || last === undefined || started - last >= c.minIntervalMs - 50;
+    if (!due) return { kind: 'skipped', name: c.name };
+    this.lastRun.set(c, started);
+    try {
+      return { kind: 'ok', name: c.name, metrics: await c.collect() };
+    } catch (error) {
+      return { kind: 'failed', name: c.name, error };
+    }
   }
 
   /** Built-in metrics win over a plugin metric of the same name; the report never exceeds the protocol's count. */

@@ -18,8 +18,8 @@ export class CounterRates<K extends string> {
     if (!prev) return undefined;
     const dtS = (at - prev.at) / 1000;
     if (dtS <= 0) return undefined;
-    const out = {} as Record<K, number>;
-    for (const k of Object.keys(values) as K[]) {
+    const out: Record<K, number> = { ...values };
+    for (const k in values) {
       const delta = values[k] - prev.values[k];
       if (!(delta >= 0)) return undefined;
       out[k] = round3(delta / dtS);

@@ -1,8 +1,9 @@
 // Runs an executable plugin once: no shell, its own process group, bounded output, and the whole group killed at the end.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { AGENT_DEFAULTS } from '../defaults.js';
-import { LvsfError } from '../../shared/errors.js';
+import { describeError, LvsfError } from '../../shared/errors.js';
 import { PluginExitError, PluginLoadError, PluginOutputError, PluginTimeoutError } from '../errors.js';
 import { parsePluginOutput } from './parse-output.js';
 import type { ExecPluginSpec, PluginOutcome, PluginRunOptions } from './plugin-contract.js';
@@ -25,17 +26,23 @@ function pluginEnv(spec: ExecPluginSpec): NodeJS.ProcessEnv {
   return { ...env, ...spec.env };
 }
 
-function loadError(spec: ExecPluginSpec, err: NodeJS.ErrnoException): PluginLoadError {
-  const program = spec.argv[0]!;
+/** The errno code (ENOENT, EACCES, …) of a failed spawn, if it has one. */
+function errnoCode(err: unknown): unknown {
+  return err instanceof Error && 'code' in err ? err.code : undefined;
+}
+
+function loadError(spec: ExecPluginSpec, err: unknown): PluginLoadError {
+  const program = spec.argv[0] ?? '';
+  const code = errnoCode(err);
   if (spec.cwd !== undefined && !existsSync(spec.cwd)) return new PluginLoadError(spec.name, `cwd ${spec.cwd} does not exist`, { cause: err });
-  if (err.code === 'ENOENT') {
+  if (code === 'ENOENT') {
     const where = program.includes('/') ? 'no such file' : 'no such command on PATH';
     return new PluginLoadError(spec.name, `${program}: ${where}`, { cause: err });
   }
-  if (err.code === 'EACCES') {
+  if (code === 'EACCES') {
     return new PluginLoadError(spec.name, `${program}: permission denied (is it executable? chmod +x ${program})`, { cause: err });
   }
-  return new PluginLoadError(spec.name, `${program}: ${err.message}`, { cause: err });
+  return new PluginLoadError(spec.name, `${program}: ${describeError(err)}`, { cause: err });
 }
 
 /** Collects a stream's bytes up to a cap. */
@@ -88,7 +95,7 @@ export function runExecPlugin(spec: ExecPluginSpec, opts: PluginRunOptions = {})
     let timeoutTimer: NodeJS.Timeout | undefined;
     /** After a kill or after the exit: stop waiting for the pipes once this fires (an escaped process may hold them). */
     let graceTimer: NodeJS.Timeout | undefined;
-    let child: ChildProcess;
+    let child: ChildProcessByStdio<null, Readable, Readable>;
 
     const stderrText = (): string => {
       const text = stderr.text().trimEnd();
@@ -110,8 +117,8 @@ export function runExecPlugin(spec: ExecPluginSpec, opts: PluginRunOptions = {})
       clearTimeout(timeoutTimer);
       clearTimeout(graceTimer);
       opts.signal?.removeEventListener('abort', onAbort);
-      child.stdout?.destroy();
-      child.stderr?.destroy();
+      child.stdout.destroy();
+      child.stderr.destroy();
       const err = stderrText();
       const extra = err ? { stderr: err } : {};
       if (failure) return resolve({ ok: false, error: failure, ...extra });
@@ -120,7 +127,8 @@ export function runExecPlugin(spec: ExecPluginSpec, opts: PluginRunOptions = {})
       try {
         resolve({ ok: true, values: parsePluginOutput(name, stdout.text()), ...extra });
       } catch (parseErr) {
-        resolve({ ok: false, error: parseErr as LvsfError, ...extra });
+        const error = parseErr instanceof LvsfError ? parseErr : new PluginOutputError(name, describeError(parseErr));
+        resolve({ ok: false, error, ...extra });
       }
     };
 
@@ -147,7 +155,7 @@ export function runExecPlugin(spec: ExecPluginSpec, opts: PluginRunOptions = {})
         env: pluginEnv(spec),
       });
     } catch (err) {
-      resolve({ ok: false, error: loadError(spec, err as NodeJS.ErrnoException) });
+      resolve({ ok: false, error: loadError(spec, err) });
       return;
     }
 
@@ -161,12 +169,12 @@ export function runExecPlugin(spec: ExecPluginSpec, opts: PluginRunOptions = {})
     });
     if (child.pid === undefined) return; // the 'error' event follows
 
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (!stdout.push(chunk)) {
         endRun(new PluginOutputError(name, `printed more than ${LIMITS.maxStdoutBytes} bytes; it was killed`), 'SIGKILL');
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr.push(chunk);
     });
     child.on('exit', (code, signal) => {

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LvsfError } from '../../shared/errors.js';
-import { PluginLoadError, PluginThrewError, PluginTimeoutError } from '../errors.js';
+import { describeError, LvsfError } from '../../shared/errors.js';
+import { PluginLoadError, PluginOutputError, PluginThrewError, PluginTimeoutError } from '../errors.js';
 import { normalizePluginValue } from './parse-output.js';
 import type { ModulePlugin, ModulePluginSpec, PluginContext, PluginOutcome, PluginRunOptions } from './plugin-contract.js';
 
@@ -15,24 +15,24 @@ import type { ModulePlugin, ModulePluginSpec, PluginContext, PluginOutcome, Plug
 export const JS_EXTENSIONS = ['.js', '.mjs', '.cjs'] as const;
 /** Extensions compiled on the fly by tsx. */
 export const TS_EXTENSIONS = ['.ts', '.mts', '.cts'] as const;
+const TS_SET: ReadonlySet<string> = new Set(TS_EXTENSIONS);
+const MODULE_SET: ReadonlySet<string> = new Set([...JS_EXTENSIONS, ...TS_EXTENSIONS]);
 
 const MODULE_CONTRACT =
   'a module plugin exports `default { name?, collect(ctx) }`, a default function collect(ctx), or a named export `collect`';
 
 export function isModulePath(path: string): boolean {
-  const ext = extname(path).toLowerCase();
-  return (JS_EXTENSIONS as readonly string[]).includes(ext) || (TS_EXTENSIONS as readonly string[]).includes(ext);
+  return MODULE_SET.has(extname(path).toLowerCase());
 }
 
-type Collect = ModulePlugin['collect'];
-
+// What a plugin's collect() returns is checked by normalizePluginValue, so calling it as an untyped function is safe.
 function asPlugin(candidate: unknown): ModulePlugin | undefined {
-  if (typeof candidate === 'function') return { collect: candidate as Collect };
-  if (candidate !== null && typeof candidate === 'object') {
-    const c = candidate as { name?: unknown; collect?: unknown };
-    if (typeof c.collect === 'function') {
-      const collect = c.collect as Collect;
-      return { ...(typeof c.name === 'string' ? { name: c.name } : {}), collect: (ctx) => collect.call(candidate, ctx) };
+  if (typeof candidate === 'function') return { collect: (ctx) => candidate(ctx) };
+  if (candidate !== null && typeof candidate === 'object' && 'collect' in candidate) {
+    const collect = candidate.collect;
+    if (typeof collect === 'function') {
+      const name = 'name' in candidate && typeof candidate.name === 'string' ? { name: candidate.name } : {};
+      return { ...name, collect: (ctx) => collect.call(candidate, ctx) };
     }
   }
   return undefined;
@@ -45,18 +45,19 @@ export async function loadModulePlugin(name: string, path: string): Promise<Modu
     throw new PluginLoadError(name, `${path}: a module plugin must be a ${[...JS_EXTENSIONS, ...TS_EXTENSIONS].join(', ')} file`);
   }
   if (!existsSync(path)) throw new PluginLoadError(name, `${path}: no such file`);
+  // A module namespace: import() gives it untyped; every export is inspected before use.
   let mod: Record<string, unknown>;
   try {
-    mod = (TS_EXTENSIONS as readonly string[]).includes(ext)
+    mod = TS_SET.has(ext)
       ? // The TypeScript loader is loaded only when a .ts plugin is configured: it costs the agent memory otherwise.
-        ((await (await import('tsx/esm/api')).tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>)
-      : ((await import(pathToFileURL(path).href)) as Record<string, unknown>);
+        await (await import('tsx/esm/api')).tsImport(pathToFileURL(path).href, import.meta.url)
+      : await import(pathToFileURL(path).href);
   } catch (err) {
     throw new PluginLoadError(name, `${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  const def = mod.default as { default?: unknown } | undefined;
+  const def = mod.default;
   // `export default` of a .ts file compiled as CommonJS (no "type": "module" nearby) arrives as default.default.
-  const nestedDefault = def !== null && typeof def === 'object' ? def.default : undefined;
+  const nestedDefault = def !== null && typeof def === 'object' && 'default' in def ? def.default : undefined;
   const plugin = asPlugin(def) ?? asPlugin({ collect: mod.collect, name: mod.name }) ?? asPlugin(nestedDefault);
   if (!plugin) {
     const exported = Object.keys(mod).sort().map((k) => `\`${k}\``).join(', ') || 'nothing';
@@ -96,7 +97,7 @@ export function startModuleRun(spec: ModulePluginSpec, load: () => Promise<Modul
     try {
       return { ok: true, values: normalizePluginValue(spec.name, value) };
     } catch (err) {
-      return { ok: false, error: err as LvsfError };
+      return { ok: false, error: err instanceof LvsfError ? err : new PluginOutputError(spec.name, describeError(err)) };
     }
   })();
 

@@ -8,6 +8,7 @@
 // Keys are never rewritten: a key outside lower-case letters, digits and _ is refused with its name, because a
 // silently mangled key would not match the variable the director's weight expression uses.
 import { PROTOCOL } from '../../shared/defaults.js';
+import { describeError } from '../../shared/errors.js';
 import { PluginOutputError } from '../errors.js';
 import type { Metrics } from '../collectors/collector.js';
 
@@ -65,8 +66,8 @@ function typeOf(value: unknown): string {
 }
 
 /** Converts a record whose values must all be finite numbers; `what` says where it came from ("JSON", "collect()"). */
-function recordToMetrics(plugin: string, record: Record<string, unknown>, what: string): Metrics {
-  const entries = Object.entries(record);
+function recordToMetrics(plugin: string, record: object, what: string): Metrics {
+  const entries: [string, unknown][] = Object.entries(record);
   if (entries.length === 0) throw new PluginOutputError(plugin, `${what} is an empty object: no values (${OUTPUT_CONTRACT})`);
   checkCount(plugin, entries.length);
   const out: Metrics = {};
@@ -87,26 +88,26 @@ function parseJson(plugin: string, text: string): Metrics {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new PluginOutputError(plugin, `output starts with { but is not valid JSON: ${(err as Error).message}`);
+    throw new PluginOutputError(plugin, `output starts with { but is not valid JSON: ${describeError(err)}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PluginOutputError(plugin, `JSON output is ${typeOf(data)}, not an object of numbers`);
   }
-  return recordToMetrics(plugin, data as Record<string, unknown>, 'JSON');
+  return recordToMetrics(plugin, data, 'JSON');
 }
 
 function parseLines(plugin: string, text: string): Metrics {
   const out: Metrics = {};
   const seenAt = new Map<string, number>();
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+  for (const [i, lineText] of lines.entries()) {
+    const line = lineText.trim();
     if (line === '' || line.startsWith('#')) continue;
     const where = `line ${i + 1}`;
     const m = LINE.exec(line);
-    if (!m) throw new PluginOutputError(plugin, `${where}: ${quote(line)}: expected \`key value\` (${OUTPUT_CONTRACT})`);
-    const key = m[1]!;
-    const raw = m[2]!.trim();
+    const key = m?.[1];
+    const raw = m?.[2]?.trim();
+    if (key === undefined || raw === undefined) throw new PluginOutputError(plugin, `${where}: ${quote(line)}: expected \`key value\` (${OUTPUT_CONTRACT})`);
     // The value first: a line of prose is better explained by its "value" than by its first word as a key.
     if (raw === '') throw new PluginOutputError(plugin, `${where}: ${quote(line)}: no value after the key`);
     const value = parseNumber(raw);
@@ -142,7 +143,7 @@ export function normalizePluginValue(name: string, value: unknown): Metrics {
     return { [name]: value };
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    return recordToMetrics(name, value as Record<string, unknown>, 'collect() result');
+    return recordToMetrics(name, value, 'collect() result');
   }
   throw new PluginOutputError(name, `collect() returned ${typeOf(value)}; return a number or an object of numbers`);
 }

@@ -65,9 +65,10 @@ export function toPluginSpec(entry: PluginEntry, baseDir: string): PluginSpec {
   const timeoutMs = entry.timeout ?? Math.min(AGENT_DEFAULTS.plugin.timeoutMs, intervalMs);
   const common = { name: entry.name, intervalMs, timeoutMs, options: { ...entry.options } };
   if (entry.module !== undefined) return { kind: 'module', ...common, path: resolve(baseDir, entry.module) };
-  const [program, ...args] = entry.exec!;
+  // The schema gives an entry without `module` a non-empty `exec`; an empty program would fail to run with PLUGIN_LOAD.
+  const [program = '', ...args] = entry.exec ?? [];
   // A bare command name is looked up on PATH; anything with a slash is a path.
-  const argv0 = program!.includes('/') && !isAbsolute(program!) ? resolve(baseDir, program!) : program!;
+  const argv0 = program.includes('/') && !isAbsolute(program) ? resolve(baseDir, program) : program;
   return {
     kind: 'exec',
     ...common,

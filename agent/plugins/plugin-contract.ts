@@ -45,19 +45,21 @@ export interface ExecPluginSpec extends PluginSpecBase {
 
 export type PluginSpec = ModulePluginSpec | ExecPluginSpec;
 
-/** The outcome of one run of one plugin. */
-export interface PluginRunResult {
+interface PluginRunTiming {
   readonly name: string;
-  readonly ok: boolean;
-  /** Metric values named `<name>` or `<name>_<key>`, present when ok. */
-  readonly values?: Metrics;
-  readonly error?: LvsfError;
   readonly durationMs: number;
   /** Clock reading (ms) when the run finished. */
   readonly finishedAt: number;
   /** What an executable wrote on stderr, capped at AGENT_DEFAULTS.plugin.maxStderrBytes (absent if nothing). */
   readonly stderr?: string;
 }
+
+/** The outcome of one run of one plugin: values named `<name>` or `<name>_<key>`, or the error. */
+export type PluginRunResult = PluginRunTiming &
+  (
+    | { readonly ok: true; readonly values: Metrics; readonly error?: undefined }
+    | { readonly ok: false; readonly error: LvsfError; readonly values?: undefined }
+  );
 
 /** What one run of one plugin produced, before the runner adds its name and timing. */
 export type PluginOutcome =

@@ -39,14 +39,8 @@ export class PluginInstance {
     this.inFlight = inFlight;
     const result = await outcome;
     const finishedAt = this.now();
-    return {
-      name: this.name,
-      ok: result.ok,
-      ...(result.ok ? { values: result.values } : { error: result.error }),
-      durationMs: Math.max(0, finishedAt - t0),
-      finishedAt,
-      ...(result.stderr ? { stderr: result.stderr } : {}),
-    };
+    const timing = { name: this.name, durationMs: Math.max(0, finishedAt - t0), finishedAt, ...(result.stderr ? { stderr: result.stderr } : {}) };
+    return result.ok ? { ...timing, ok: true, values: result.values } : { ...timing, ok: false, error: result.error };
   }
 
   private start(opts: PluginRunOptions): { outcome: Promise<PluginOutcome>; settled: Promise<unknown> } {

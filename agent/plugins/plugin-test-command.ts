@@ -49,20 +49,19 @@ function hints(spec: PluginSpec, error: LvsfError): string[] {
 }
 
 function printResult(spec: PluginSpec, result: PluginRunResult, out: NodeJS.WritableStream): void {
-  const values = Object.entries(result.values ?? {});
   if (result.ok) {
+    const values = Object.entries(result.values);
     const width = Math.max(...values.map(([k]) => k.length));
     for (const [key, value] of values) out.write(`  ${key.padEnd(width)}  ${value}\n`);
     out.write(`ok: ${values.length} value${values.length === 1 ? '' : 's'} in ${formatMs(result.durationMs)}\n`);
   } else {
-    const error = result.error!;
-    out.write(`FAILED after ${formatMs(result.durationMs)}: ${error.code}: ${error.message}\n`);
+    out.write(`FAILED after ${formatMs(result.durationMs)}: ${result.error.code}: ${result.error.message}\n`);
   }
   if (result.stderr && result.error?.code !== 'PLUGIN_EXIT') {
     const note = result.ok ? ' (the agent logs it at debug level)' : '';
     out.write(`stderr${note}:\n${result.stderr.replace(/^/gm, '  | ')}\n`);
   }
-  if (!result.ok) for (const line of hints(spec, result.error!)) out.write(`${line}\n`);
+  if (!result.ok) for (const line of hints(spec, result.error)) out.write(`${line}\n`);
 }
 
 /**
@@ -89,16 +88,16 @@ export async function runPluginTest(
   if (spec.kind === 'module' && args.length > 0) {
     out.write(`note: arguments (${args.join(' ')}) are ignored for a module plugin; pass --option key=value instead\n`);
   }
-  const program = spec.kind === 'exec' ? spec.argv[0]! : '';
+  const program = spec.kind === 'exec' ? (spec.argv[0] ?? '') : '';
   if (spec.kind === 'exec' && existsSync(program) && statSync(program).isDirectory()) {
     const error = new PluginLoadError(name, `${program} is a directory`);
     printResult(spec, { name, ok: false, error, durationMs: 0, finishedAt: 0 }, out);
     return 1;
   }
   const runner = new PluginRunner([spec], createLogger('plugin-test', 'silent'));
-  const [result] = await runner.runAll();
-  printResult(spec, result!, out);
-  return result!.ok ? 0 : 1;
+  const results = await runner.runAll(); // one result: the runner has one plugin
+  for (const result of results) printResult(spec, result, out);
+  return results.length > 0 && results.every((r) => r.ok) ? 0 : 1;
 }
 
 /** `--option key=value` pairs as a record, or the first pair without `=`. */

@@ -136,13 +136,13 @@ export class PluginRunner {
     const name = result.name;
     state.last = result;
     const stderr = result.stderr ? { stderr: result.stderr } : {};
-    if (result.ok && result.values) {
+    if (result.ok) {
       state.lastGood = { values: result.values, finishedAt: result.finishedAt };
       if (this.logOnce.clear(name)) this.log.info({ plugin: name }, `plugin ${name} recovered`);
       if (result.stderr) this.log.debug({ plugin: name, ...stderr }, `plugin ${name} wrote on stderr`);
       return;
     }
-    const error = result.error!;
+    const error = result.error;
     if (this.logOnce.shouldLog(name, error.code)) {
       // PLUGIN_EXIT messages already carry the stderr.
       const extra = error.code === 'PLUGIN_EXIT' ? {} : stderr;

@@ -8,10 +8,10 @@ export interface Loadavg {
 }
 
 export function parseLoadavg(text: string): Loadavg {
-  const parts = text.trim().split(/\s+/);
-  const [load1, load5, load15] = parts.slice(0, 3).map(Number);
-  if (parts.length < 3 || ![load1, load5, load15].every((v) => v !== undefined && Number.isFinite(v) && v >= 0)) {
+  const [load1, load5, load15] = text.trim().split(/\s+/).slice(0, 3).map(Number);
+  const valid = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && v >= 0;
+  if (!valid(load1) || !valid(load5) || !valid(load15)) {
     throw new ProcParseError('loadavg', `expected three load averages, got: ${text.trim().slice(0, 80)}`);
   }
-  return { load1: load1!, load5: load5!, load15: load15! };
+  return { load1, load5, load15 };
 }

@@ -1,16 +1,19 @@
 // Parses /proc/meminfo into bytes per field ("MemAvailable: 123 kB" → MemAvailable: 125952).
 import { ProcParseError } from '../errors.js';
 
-export type Meminfo = Readonly<Record<string, number>>;
+/** Every field in bytes (or as a count); MemTotal is always there. */
+export type Meminfo = Readonly<Record<string, number>> & { readonly MemTotal: number };
 
 export function parseMeminfo(text: string): Meminfo {
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     const m = /^([A-Za-z0-9_()]+):\s+(\d+)(?:\s+(kB))?\s*$/.exec(line);
-    if (!m) throw new ProcParseError('meminfo', `cannot read line: ${line.trim()}`);
-    out[m[1]!] = Number(m[2]) * (m[3] ? 1024 : 1);
+    const key = m?.[1];
+    if (key === undefined) throw new ProcParseError('meminfo', `cannot read line: ${line.trim()}`);
+    out[key] = Number(m?.[2]) * (m?.[3] ? 1024 : 1);
   }
-  if (out.MemTotal === undefined) throw new ProcParseError('meminfo', 'no MemTotal line');
-  return out;
+  const memTotal = out.MemTotal;
+  if (memTotal === undefined) throw new ProcParseError('meminfo', 'no MemTotal line');
+  return { ...out, MemTotal: memTotal };
 }

@@ -7,8 +7,8 @@ export function parseSnmp(text: string): Snmp {
   const out: Record<string, Record<string, number>> = {};
   const lines = text.split('\n').filter((l) => l.trim());
   for (let i = 0; i + 1 < lines.length; i += 2) {
-    const [proto, ...names] = lines[i]!.trim().split(/\s+/);
-    const [proto2, ...values] = lines[i + 1]!.trim().split(/\s+/);
+    const [proto, ...names] = (lines[i] ?? '').trim().split(/\s+/);
+    const [proto2, ...values] = (lines[i + 1] ?? '').trim().split(/\s+/);
     if (!proto?.endsWith(':') || proto !== proto2 || names.length !== values.length) {
       throw new ProcParseError('net/snmp', `line ${i + 1} and ${i + 2} are not a header/value pair for one protocol`);
     }

@@ -16,16 +16,18 @@ export function parseNetTcp(text: string, file = 'net/tcp'): TcpSocket[] {
   const lines = text.split('\n');
   if (!/^\s*sl\s+local_address\s+rem(?:ote)?_address\s+st\s+tx_queue/.test(lines[0] ?? '')) throw new ProcParseError(file, 'missing the "sl local_address rem_address st tx_queue" header');
   const out: TcpSocket[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
+  /** Both halves of a "hex:hex" field, as numbers (NaN when the field is not one). */
+  const pair = (field: string | undefined): [number, number] => {
+    const halves = field?.split(':') ?? [];
+    return halves.length === 2 ? [parseInt(halves[0] ?? '', 16), parseInt(halves[1] ?? '', 16)] : [NaN, NaN];
+  };
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (i === 0 || !line) continue;
     const f = line.split(/\s+/);
-    const local = f[1]?.split(':');
-    const queues = f[4]?.split(':');
-    const localPort = local && local.length === 2 ? parseInt(local[1]!, 16) : NaN;
+    const [, localPort] = pair(f[1]);
     const state = f[3] ? parseInt(f[3], 16) : NaN;
-    const txQueue = queues?.length === 2 ? parseInt(queues[0]!, 16) : NaN;
-    const rxQueue = queues?.length === 2 ? parseInt(queues[1]!, 16) : NaN;
+    const [txQueue, rxQueue] = pair(f[4]);
     if (![localPort, state, txQueue, rxQueue].every(Number.isFinite)) throw new ProcParseError(file, `line ${i + 1} is not a socket: ${line.slice(0, 80)}`);
     out.push({ localPort, state, rxQueue, txQueue });
   }

@@ -52,7 +52,8 @@ export async function readOptionalProcTable(procRoot: string, relPath: string): 
   try {
     return await readProcTable(procRoot, relPath);
   } catch (err) {
-    if ((err as { cause?: { code?: string } }).cause?.code === 'ENOENT') return undefined;
+    const cause = err instanceof Error ? err.cause : undefined;
+    if (cause instanceof Error && 'code' in cause && cause.code === 'ENOENT') return undefined;
     throw err;
   }
 }

@@ -20,8 +20,6 @@ export interface ProcStat {
   readonly procsBlocked?: number;
 }
 
-const FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
-
 export function parseStat(text: string): ProcStat {
   let cpu: CpuTimes | undefined;
   let cores = 0;
@@ -33,9 +31,10 @@ export function parseStat(text: string): ProcStat {
     if (key === 'cpu') {
       // Kernels before 2.6.11 lack steal, before 2.5.41 iowait/irq/softirq: missing counters are 0 time.
       if (parts.length < 5) throw new ProcParseError('stat', `the cpu line has ${parts.length - 1} fields, expected at least 4`);
-      const values = FIELDS.map((_, i) => (parts[i + 1] === undefined ? 0 : Number(parts[i + 1])));
+      const values = parts.slice(1, 9).map(Number);
       if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new ProcParseError('stat', `the cpu line has a non-numeric field: ${line.trim()}`);
-      cpu = Object.fromEntries(FIELDS.map((f, i) => [f, values[i]!])) as unknown as CpuTimes;
+      const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = values;
+      cpu = { user, nice, system, idle, iowait, irq, softirq, steal };
     } else if (key && /^cpu\d+$/.test(key)) {
       cores++;
     } else if (key === 'procs_running' || key === 'procs_blocked') {

@@ -10,6 +10,7 @@ import type { LvsfError } from '../../shared/errors.js';
 import { createLogger } from '../../shared/logging.js';
 import type { HelloMessage, ReportMessage } from '../../shared/protocol/messages.js';
 import { nextEvent } from '../helpers/events.js';
+import { jsonLines, LEVEL, linesMatching } from '../helpers/log-lines.js';
 import { startCli, type RunningCli } from '../helpers/processes.js';
 
 const PLUGIN = fileURLToPath(new URL('../fixtures/agent/queue-plugin.mjs', import.meta.url));
@@ -39,7 +40,7 @@ async function startServer(port = 0, tokens: Record<string, string> = { web1: 'r
   return { server, port: await server.start() };
 }
 
-function startAgent(directors: { url: string; token: string; caFile?: string }[], id = 'web1'): RunningCli {
+function startAgent(directors: { url: string; token: string; caFile?: string }[], id = 'web1', logLevel = 'info'): RunningCli {
   const dir = mkdtempSync(join(tmpdir(), 'lvsf-agent-'));
   running.dirs.push(dir);
   const file = join(dir, 'agent.yaml');
@@ -53,7 +54,7 @@ function startAgent(directors: { url: string; token: string; caFile?: string }[]
       plugins: [{ name: 'queue', module: PLUGIN, interval: '250ms', options: { limit: 50 } }],
     }),
   );
-  const agent = startCli(['agent', '--config', file, '--log-level', 'info']);
+  const agent = startCli(['agent', '--config', file, '--log-level', logLevel]);
   running.agents.push(agent);
   return agent;
 }
@@ -98,11 +99,15 @@ describe('agent → director over WebSocket', () => {
 
   it('reconnects after the director restarts, and says so once', async () => {
     const first = await startServer();
-    const agent = startAgent([{ url: `ws://127.0.0.1:${first.port}`, token: 'right-token' }]);
+    // At debug level the repeats that must not be warnings are visible too.
+    const agent = startAgent([{ url: `ws://127.0.0.1:${first.port}`, token: 'right-token' }], 'web1', 'debug');
     await nextEvent(first.server, 'report');
     await first.server.stop();
     running.servers.splice(running.servers.indexOf(first.server), 1);
     await agent.waitForStderr(/director unavailable: connection lost/);
+    // Two conditions follow each other: the connection was lost, then connecting is refused. Wait until the second
+    // has repeated at least once, so "once" is checked against a condition that really happened again.
+    await agent.waitForStderr(/connect ECONNREFUSED[\s\S]*connect ECONNREFUSED/);
 
     const second = await startServer(first.port);
     // Listen for both before either can happen: the first report may follow the welcome at once.
@@ -113,6 +118,20 @@ describe('agent → director over WebSocket', () => {
     const [, report] = await reportSeen;
     expect(report.seq).toBe(0); // a new connection starts a new sequence; nothing old was queued
     await agent.waitForStderr(/reconnected to director test-director/);
+    // A few more reports on the new connection: nothing more is said about the outage.
+    await nextEvent<[string, ReportMessage, number]>(second.server, 'report', (_id, r) => r.seq >= 2);
+
+    const lines = jsonLines(agent.stderr());
+    const down = linesMatching(lines, /^director unavailable: /).map((l) => [l.level, l.msg.replace(/\d+ ms$/, 'N ms')]);
+    expect(down).toEqual([
+      [LEVEL.warn, 'director unavailable: connection lost: closed (1001 director stopping); retrying in N ms'],
+      [LEVEL.warn, `director unavailable: connect ECONNREFUSED 127.0.0.1:${first.port}; retrying in N ms`],
+    ]);
+    const repeats = linesMatching(lines, /^director still unavailable: /);
+    expect(repeats.length).toBeGreaterThanOrEqual(1);
+    expect(repeats.every((l) => l.level === LEVEL.debug)).toBe(true);
+    expect(linesMatching(lines, /^connected to director test-director/, LEVEL.info)).toHaveLength(1);
+    expect(linesMatching(lines, /^reconnected to director test-director/, LEVEL.info)).toHaveLength(1);
   });
 
   it('refuses a wrong token with AUTH_FAILED, and both sides say so clearly', async () => {

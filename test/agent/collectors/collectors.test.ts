@@ -1,3 +1,4 @@
+// The collectors on fixture proc roots with known numbers: each metric's formula, rates between calls, absent values.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { duplicatePluginNames, pluginEntrySchema, pluginListSchema, toPluginSpec } from '../../../agent/plugins/plugin-config.js';
 import { validateConfig } from '../../../shared/config-file.js';
 import { AGENT_DEFAULTS } from '../../../agent/defaults.js';
+import { PluginRunner } from '../../../agent/plugins/runner.js';
 import { ConfigInvalidError } from '../../../shared/errors.js';
+import { memoryLogger } from '../../helpers/log-lines.js';
+import { fixture } from '../../helpers/process-state.js';
 
 const configSchema = z.strictObject({ plugins: pluginListSchema.default([]) });
 
@@ -57,9 +60,21 @@ describe('pluginEntrySchema → toPluginSpec', () => {
     expect(absolute).toMatchObject({ argv: ['/usr/bin/check'] });
   });
 
-  it('a short interval without a timeout gets a timeout no longer than the interval', () => {
-    const spec = toPluginSpec(pluginEntrySchema.parse({ name: 'fast', module: '/p.mjs', interval: '1s' }), '/');
-    expect(spec.timeoutMs).toBe(Math.min(AGENT_DEFAULTS.plugin.timeoutMs, 1_000));
+  it('without a timeout: the default 1.5 s, or the interval when that is shorter, so runs never overlap', () => {
+    const timeoutFor = (interval: string): number => toPluginSpec(pluginEntrySchema.parse({ name: 'p', module: '/p.mjs', interval }), '/').timeoutMs;
+    expect(timeoutFor('1s')).toBe(1_000);
+    expect(timeoutFor('200ms')).toBe(200);
+    expect(timeoutFor('1500ms')).toBe(1_500);
+    expect(timeoutFor('10s')).toBe(1_500);
+    // The timeout given for a short interval is one the config would accept if it were written out.
+    expect(() => validateConfig(configSchema, { plugins: [{ name: 'p', module: '/p.mjs', interval: '200ms', timeout: `${timeoutFor('200ms')}ms` }] }, 'agent.yaml')).not.toThrow();
+  });
+
+  it('the timeout a short interval gets is the one a run is cut off at', async () => {
+    const entry = pluginEntrySchema.parse({ name: 'slow', module: fixture('hangs.mjs'), interval: '300ms' });
+    const [result] = await new PluginRunner([toPluginSpec(entry, '/')], memoryLogger().log).runAll();
+    expect(result?.error?.code).toBe('PLUGIN_TIMEOUT');
+    expect(result?.error?.message).toBe('plugin slow: no result within 300 ms');
   });
 });
 

@@ -1,12 +1,11 @@
-// `plugin test`: runPluginTest's output and exit codes, and the commander command run as a real process.
-import { spawn } from 'node:child_process';
+// `plugin test`: runPluginTest's output and exit codes, and the shipped `lvs-feedback plugin test` run as a real process.
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runPluginTest, type PluginTestOptions } from '../../../agent/plugins/plugin-test-command.js';
+import { REPO_ROOT } from '../../helpers/paths.js';
 import { fixture } from '../../helpers/process-state.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { runCli } from '../../helpers/processes.js';
 
 async function test(target: string, args: string[] = [], opts: PluginTestOptions = {}): Promise<{ code: number; out: string }> {
   const stream = new PassThrough();
@@ -82,27 +81,12 @@ describe('runPluginTest', () => {
   });
 });
 
-function runCommand(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture('plugin-cli.ts'), 'plugin', 'test', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`plugin test ${args.join(' ')} did not exit within 20 s; stdout:\n${stdout}`));
-    }, 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The shipped command, `lvs-feedback plugin test …`, as a real process. */
+const runCommand = (args: string[]): ReturnType<typeof runCli> => runCli(['plugin', 'test', ...args], 20_000);
 
 describe('lvs-feedback plugin test (a real process)', () => {
   it('runs an example, sets the exit code and exits by itself', async () => {
-    const ok = await runCommand(['plugins/examples/sockets-and-files.sh']);
+    const ok = await runCommand([join(REPO_ROOT, 'plugins/examples/sockets-and-files.sh')]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('sockets_and_files_open_files');
     const bad = await runCommand([fixture('hangs.mjs'), '--timeout', '300ms']);
