@@ -60,7 +60,7 @@ export const pluginStatusSchema = z.strictObject({
 
 export const reportSchema = z.strictObject({
   type: z.literal('report'),
-  /** Increases by one per report on a connection; a gap means reports were dropped, not queued. */
+  /** Increases by one per report sent on a connection (a report dropped under back-pressure takes no number). */
   seq: z.int().min(0),
   /** Agent wall clock at the end of the interval, ms since the epoch (informative: the director uses its own clock). */
   ts: z.int().min(0),
