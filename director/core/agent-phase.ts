@@ -1,52 +1,24 @@
-// Where each agent stands (waiting, blackout, live, stale) and how its reports feed the smoothed inputs.
+// Where each agent stands (waiting, blackout, live, stale), with the times the explanations quote.
 import type { CoreSettings } from './core-config.js';
-import { emaNext } from './ema.js';
-import type { ReceivedReport } from './observation.js';
-import type { AgentState } from './state.js';
+import type { AgentPhase, AgentState } from './state.js';
 
-export type AgentPhase = 'waiting' | 'blackout' | 'live' | 'stale';
+export type { AgentPhase } from './state.js';
 
-export function agentPhase(a: AgentState, now: number, settings: CoreSettings): AgentPhase {
-  if (a.lastReportAt === undefined || a.liveSince === undefined) return 'waiting';
-  if (now - a.lastReportAt >= settings.staleAfterMs) return 'stale';
-  if (now - a.liveSince < settings.smoothing.blackoutMs) return 'blackout';
-  return 'live';
+/** An agent's phase, with what is known only in that phase: how long the blackout lasts, how long it has been silent. */
+export type AgentStanding =
+  | { readonly phase: 'waiting' }
+  | { readonly phase: 'blackout'; readonly blackoutLeftMs: number }
+  | { readonly phase: 'live' }
+  | { readonly phase: 'stale'; readonly silentMs: number };
+
+export function agentStanding(a: AgentState, now: number, settings: CoreSettings): AgentStanding {
+  const { lastReportAt, liveSince } = a;
+  if (lastReportAt === undefined || liveSince === undefined) return { phase: 'waiting' };
+  if (now - lastReportAt >= settings.staleAfterMs) return { phase: 'stale', silentMs: now - lastReportAt };
+  if (now - liveSince < settings.smoothing.blackoutMs) return { phase: 'blackout', blackoutLeftMs: liveSince + settings.smoothing.blackoutMs - now };
+  return { phase: 'live' };
 }
 
-/**
- * Folds one report into the agent's smoothed inputs. Each metric's mean is one sample covering the report's interval;
- * a metric the agent stops sending is dropped after the stale time, never turned into 0.
- */
-export function ingestReport(a: AgentState, r: ReceivedReport, settings: CoreSettings): void {
-  const returning = a.lastReportAt === undefined || r.receivedAt - a.lastReportAt >= settings.staleAfterMs;
-  if (returning) {
-    if (a.lastReportAt !== undefined) a.wasStale = true;
-    a.liveSince = r.receivedAt;
-    a.smoothed = {};
-    a.smoothedAt = {};
-    delete a.completedRate;
-    delete a.lastEstablished;
-  }
-  const tau = settings.smoothing.tauMs;
-  for (const [name, m] of Object.entries(r.report.metrics)) {
-    a.smoothed[name] = emaNext(a.smoothed[name], m.mean, r.report.intervalMs, tau);
-    a.smoothedAt[name] = r.receivedAt;
-  }
-  for (const [name, at] of Object.entries(a.smoothedAt)) {
-    if (r.receivedAt - at >= settings.staleAfterMs) {
-      delete a.smoothed[name];
-      delete a.smoothedAt[name];
-    }
-  }
-  const opens = r.report.metrics.tcp_passive_opens_per_s?.mean;
-  const established = r.report.metrics.established?.mean;
-  if (opens !== undefined) {
-    const prev = a.lastEstablished;
-    const growth = established !== undefined && prev !== undefined && r.receivedAt > prev.at ? ((established - prev.value) * 1000) / (r.receivedAt - prev.at) : 0;
-    a.completedRate = emaNext(a.completedRate, Math.max(0, opens - growth), r.report.intervalMs, tau);
-  }
-  if (established !== undefined) a.lastEstablished = { value: established, at: r.receivedAt };
-  else delete a.lastEstablished;
-  a.lastReportAt = r.receivedAt;
-  a.lastSeq = r.report.seq;
+export function agentPhase(a: AgentState, now: number, settings: CoreSettings): AgentPhase {
+  return agentStanding(a, now, settings).phase;
 }

@@ -1,6 +1,9 @@
 // What the decision core remembers between decisions: per agent, per destination and per service, plain data only.
 import type { HostFacts } from '../../shared/protocol/messages.js';
 
+/** Where an agent stands: no report yet, reporting but not yet trusted, moving its weights, or silent too long. */
+export type AgentPhase = 'waiting' | 'blackout' | 'live' | 'stale';
+
 export interface AgentState {
   readonly agentId: string;
   host?: HostFacts;
@@ -12,7 +15,7 @@ export interface AgentState {
   wasStale: boolean;
   lastSeq?: number;
   /** The phase at the previous decision, to notice transitions (stale, live). */
-  phase: 'waiting' | 'blackout' | 'live' | 'stale';
+  phase: AgentPhase;
   /** Smoothed means of every metric the agent reports. */
   smoothed: Record<string, number>;
   /** When each smoothed metric was last reported: one the agent stops sending is dropped, never turned into 0. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KernelView, ReceivedReport } from '../../../director/core/observation.js';
-import { runCore } from '../../helpers/core-run.js';
-import { report, threeServerConfig } from '../../helpers/director-fixtures.js';
+import { runCore, type Run } from '../../helpers/core-run.js';
+import { report, threeServerConfig, TOKEN } from '../../helpers/director-fixtures.js';
 
 const A = '10.0.1.11:80';
 const B = '10.0.1.12:80';
@@ -25,6 +25,37 @@ describe('blackout', () => {
     expect(run.weightAt(A, 30_000)).toBe(40);
     expect(run.weightAt(B, 30_000)).toBe(100);
     expect(run.events('agent-live').map((e) => e.agentId)).toEqual(['a1', 'a2', 'a3']);
+  });
+});
+
+describe('deadband', () => {
+  it('writes nothing until the target is at least deadband % of the current weight away', () => {
+    const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct', damping: { deadband: 10, maxStep: 100, minInterval: 0 } }, { smoothing: { timeConstant: 0 } });
+    // a1's target: 95 (5 from 100: held), 90 (10 from 100: written), 82 (8 from 90: held), 81 (9 from 90: written).
+    const idle = (t: number) => (t < 30_000 ? 95 : t < 50_000 ? 90 : t < 70_000 ? 82 : 81);
+    const run = runCore(cfg.core, { until: 80_000, reports: every2s((a, t) => ({ cpu_idle_pct: a === 'a1' ? idle(t) : 100 })) });
+    const at = (t: number) => run.ticks.find((k) => k.now === t)!.dests.find((d) => d.destId === A)!;
+    expect(at(20_000)).toMatchObject({ weight: 100, target: 95, changed: false });
+    expect(at(20_000).reason).toContain('within deadband of 95');
+    expect(run.weightAt(A, 29_000)).toBe(100);
+    expect(at(30_000)).toMatchObject({ weight: 90, changed: true });
+    expect(run.weightAt(A, 69_000)).toBe(90);
+    expect(at(60_000).reason).toContain('within deadband of 82');
+    expect(run.weightAt(A, 70_000)).toBe(81);
+  });
+});
+
+describe('step limit', () => {
+  it('moves at most maxStep % of the larger of the current and the reference weight per write', () => {
+    const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct * 4', damping: { deadband: 0, maxStep: 10, minInterval: 0 } }, { smoothing: { timeConstant: 0 } });
+    // a1 heads for 40 and a2 for 400 from 100 (reference weight 100), live from 10 s, one write a second.
+    const run = runCore(cfg.core, { until: 20_000, reports: every2s((a) => ({ cpu_idle_pct: a === 'a1' ? 10 : a === 'a2' ? 100 : 25 })) });
+    const series = (d: string) => [9_000, 10_000, 11_000, 12_000, 13_000, 14_000, 15_000, 16_000].map((t) => run.weightAt(d, t));
+    // Below the reference weight every step is 10 % of 100; above it 10 % of the current weight, rounded down.
+    expect(series(A)).toEqual([100, 90, 80, 70, 60, 50, 40, 40]);
+    expect(series(B)).toEqual([100, 110, 121, 133, 146, 160, 176, 193]);
+    expect(series(C)).toEqual([100, 100, 100, 100, 100, 100, 100, 100]);
+    expect(run.ticks.find((k) => k.now === 10_000)!.dests.find((d) => d.destId === B)!.reason).toBe('cpu_idle_pct 100 → 400; step limited from 400');
   });
 });
 
@@ -112,6 +143,54 @@ describe('overload fallback', () => {
   });
 });
 
+describe('thresholds from a metric', () => {
+  /** a1's server takes its upper threshold from the plugin metric conn_limit; a2's is configured only. */
+  const cfg = threeServerConfig(
+    {
+      mode: 'expression',
+      expression: 'base_weight',
+      realServers: [
+        { address: '10.0.1.11', agent: 'a1', upperThreshold: 500, lowerThreshold: 250, upperThresholdFrom: 'conn_limit' },
+        { address: '10.0.1.12', agent: 'a2', upperThreshold: 500, lowerThreshold: 250 },
+        { address: '10.0.1.13', agent: 'a3' },
+      ],
+    },
+    { pluginMetrics: ['conn_limit'], smoothing: { timeConstant: 0 } },
+  );
+  const decisionAt = (run: Run, t: number, d: string) => run.ticks.find((k) => k.now === t)!.dests.find((x) => x.destId === d)!;
+
+  it('sets the upper threshold from the metric’s value, keeps the lower below it, and rewrites it only past the deadband', () => {
+    // conn_limit 200 until 30 s, 210 (within the 10 % deadband of 200) until 50 s, then 300.
+    const limit = (t: number) => (t < 30_000 ? 200 : t < 50_000 ? 210 : 300);
+    const run = runCore(cfg.core, { until: 60_000, reports: every2s((_a, t) => ({ cpu_idle_pct: 50, conn_limit: limit(t) })) });
+    // The configured lower threshold 250 is not below 200: ⌊3/4 of upper⌋ instead.
+    expect(decisionAt(run, 0, A)).toMatchObject({ upper: 200, lower: 150, weight: 100, changed: true });
+    expect(decisionAt(run, 0, A).reason).toContain('upper threshold 200 from conn_limit');
+    expect(decisionAt(run, 20_000, A)).toMatchObject({ upper: 200, lower: 150, changed: false });
+    expect(decisionAt(run, 40_000, A)).toMatchObject({ upper: 200, lower: 150, changed: false });
+    // The configured lower threshold 250 is below 300 again: it is used as it is.
+    expect(decisionAt(run, 50_000, A)).toMatchObject({ upper: 300, lower: 250, changed: true });
+    // A server without upperThresholdFrom keeps its configured thresholds whatever the agent reports.
+    for (const t of [0, 40_000, 60_000]) expect(decisionAt(run, t, B)).toMatchObject({ upper: 500, lower: 250 });
+  });
+
+  it('uses the configured threshold while the metric is absent or below 1, and again once the agent stops sending it', () => {
+    // No conn_limit until 20 s, 0 until 30 s, 120 until 40 s (last sent at 38 s), then none.
+    const run = runCore(cfg.core, {
+      until: 50_000,
+      reports: every2s((_a, t) => ({ cpu_idle_pct: 50, ...(t >= 20_000 && t < 40_000 ? { conn_limit: t < 30_000 ? 0 : 120 } : {}) })),
+    });
+    expect(decisionAt(run, 10_000, A)).toMatchObject({ upper: 500, lower: 250, changed: false });
+    expect(decisionAt(run, 10_000, A).reason).not.toContain('upper threshold');
+    expect(decisionAt(run, 25_000, A)).toMatchObject({ upper: 500, lower: 250, changed: false });
+    expect(decisionAt(run, 30_000, A)).toMatchObject({ upper: 120, lower: 90, changed: true });
+    // Dropped once it is a stale time (6 s) old: at the report of 44 s.
+    expect(decisionAt(run, 43_000, A)).toMatchObject({ upper: 120, lower: 90 });
+    expect(decisionAt(run, 44_000, A)).toMatchObject({ upper: 500, lower: 250, changed: true });
+    expect(decisionAt(run, 50_000, A)).toMatchObject({ upper: 500, lower: 250, weight: 100 });
+  });
+});
+
 describe('the kernel’s table', () => {
   const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct', damping: { minInterval: 0 } });
   const reports = every2s(() => ({ cpu_idle_pct: 50 }));
@@ -190,5 +269,21 @@ describe('the connection rate behind a capacity estimate', () => {
     const reasons = run.ticks.at(-1)!.dests.map((d) => d.reason);
     expect(reasons[0]).toMatch(/^capacity 180\/s = 90\/s ÷ 50% util/);
     expect(reasons[1]).toMatch(/^capacity 200\/s = 100\/s ÷ 50% util/);
+  });
+});
+
+describe('a state kept across a config change', () => {
+  it('starts a real server the state does not know yet as at start-up, and carries on with the others', () => {
+    const law = { mode: 'expression', expression: 'cpu_idle_pct', damping: { minInterval: 0 } };
+    const reports = every2s(() => ({ cpu_idle_pct: 50 }));
+    const before = runCore(threeServerConfig(law).core, { until: 30_000, reports });
+    const D = '10.0.1.14:80';
+    const servers = [...['10.0.1.11', '10.0.1.12', '10.0.1.13'].map((address, i) => ({ address, agent: `a${i + 1}` })), { address: '10.0.1.14', agent: 'a4', weight: 60 }];
+    const grown = threeServerConfig({ ...law, realServers: servers }, { agents: ['a1', 'a2', 'a3', 'a4'].map((id) => ({ id, token: TOKEN })) });
+    const after = runCore(grown.core, { from: 31_000, until: 40_000, state: before.state, reports });
+    expect(before.weightAt(A, 30_000)).toBe(50);
+    expect(after.ticks[0]!.dests.map((d) => [d.destId, d.weight])).toEqual([[A, 50], [B, 50], [C, 50], [D, 60]]);
+    expect(after.ticks.at(-1)!.dests.find((d) => d.destId === D)).toMatchObject({ weight: 60, reason: 'waiting for the agent', holdKind: 'waiting', changed: false });
+    expect(after.events('agent-live')).toEqual([]);
   });
 });

@@ -1,0 +1,43 @@
+// The control law for a live agent's server: its capacity share times an optional penalty, or the admin's expression.
+import type { CapacityServiceSettings, ServiceSettings } from './core-config.js';
+import { fmt } from './explain.js';
+import type { CompiledExpression } from './expression.js';
+import type { DestState } from './state.js';
+import type { Target } from './target.js';
+
+/** Variables that come from the config, not from measurements: they add nothing to an explanation. */
+const CONSTANT_VARIABLES = new Set(['base_weight', 'reference_weight']);
+
+/** What a live destination's law asks for; the capacity note and mean come from this decision's estimates. */
+export function liveTarget(svc: ServiceSettings, d: DestState, scope: ReadonlyMap<string, number>, capacityNote: string | undefined, meanCapacity: number | undefined): Target {
+  if (svc.mode === 'expression') return expressionTarget(svc.expression, d, scope);
+  return capacityTarget(svc, d, scope, capacityNote, meanCapacity);
+}
+
+/** Expression mode: the expression's value is the weight; a missing input keeps the weight. */
+function expressionTarget(expression: CompiledExpression, d: DestState, scope: ReadonlyMap<string, number>): Target {
+  const r = expression.evaluate(scope);
+  if (!r.ok) return { weight: d.weight, reason: `weight kept: ${r.why}`, holdKind: `input:${r.why}` };
+  // The inputs that vary, then the result: "cpu_idle_pct 12, postfix_mailq 40 → 55".
+  const inputs = expression.variables.filter((v) => !CONSTANT_VARIABLES.has(v)).slice(0, 5).map((v) => `${v} ${fmt(scope.get(v))}`);
+  return { weight: r.value, reason: `${inputs.length ? inputs.join(', ') : expression.source} → ${fmt(r.value)}` };
+}
+
+/** Capacity mode: the reference weight times this server's share of the mean capacity, times the penalty (0..1). */
+function capacityTarget(svc: CapacityServiceSettings, d: DestState, scope: ReadonlyMap<string, number>, capacityNote: string | undefined, meanCapacity: number | undefined): Target {
+  if (meanCapacity === undefined || meanCapacity <= 0) {
+    return { weight: d.weight, reason: `weight kept: ${capacityNote ?? 'capacity unknown'}`, holdKind: 'capacity-unknown' };
+  }
+  // A server whose capacity is not known yet is taken to be average (as gRPC does for endpoints without a weight).
+  const share = d.capacity === undefined ? 1 : d.capacity / meanCapacity;
+  let target = svc.referenceWeight * share;
+  let reason = d.capacity === undefined ? `${capacityNote ?? 'capacity unknown'}: taken as the mean` : `${capacityNote ?? `capacity ${fmt(d.capacity)}/s`}, share ${fmt(share)} of mean`;
+  if (svc.expression) {
+    const r = svc.expression.evaluate(scope);
+    if (!r.ok) return { weight: d.weight, reason: `weight kept: penalty ${r.why}`, holdKind: `input:${r.why}` };
+    const factor = Math.min(1, Math.max(0, r.value));
+    if (factor !== 1) reason = `${reason}, penalty ×${fmt(factor)} (${svc.expression.source})`;
+    target *= factor;
+  }
+  return { weight: target, reason };
+}

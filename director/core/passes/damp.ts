@@ -1,0 +1,48 @@
+// Pass 6: how far each destination moves towards its target now: clamped target, slow start, deadband, interval, step.
+import { clampWeight } from '../clamp-weight.js';
+import type { ServiceSettings } from '../core-config.js';
+import { damp, slowStartCap } from '../damping.js';
+import type { Proposal } from './targets.js';
+
+/** A destination with the weight it gets in this decision, and the explanation so far. */
+export interface Plan extends Proposal {
+  readonly weight: number;
+  readonly reason: string;
+}
+
+/** Every destination's damped weight, with the threshold note (if any) added to its explanation. */
+export function dampTowardTargets(svc: ServiceSettings, proposals: readonly Proposal[], now: number): Plan[] {
+  return proposals.map((p) => {
+    const { weight, reason } = dampOne(svc, p, now);
+    const note = p.thresholds.note;
+    return { ...p, weight, reason: note ? `${reason}; ${note}` : reason };
+  });
+}
+
+/** The weight this decision gives one destination; records its clamped target on its state. */
+function dampOne(svc: ServiceSettings, p: Proposal, now: number): { weight: number; reason: string } {
+  const { rs, d, target: t } = p;
+  if (t.weight === undefined || !d.present) return { weight: d.weight, reason: t.reason };
+  const target = clampWeight(t.weight, rs);
+  const moved = towards(svc, p, target, now);
+  d.target = target;
+  return moved;
+}
+
+/** The step towards the clamped target, recording slow-start progress on the destination's state. */
+function towards(svc: ServiceSettings, { rs, d, target: t }: Proposal, target: number, now: number): { weight: number; reason: string } {
+  // A server leaving weight 0 (quiesced, overloaded, stale) is as good as new to a *lc scheduler: ramp it.
+  if (d.weight === 0 && target > 0 && !d.slowStart) d.slowStart = { startedAt: now, from: 0 };
+  let cap: number | undefined;
+  if (d.slowStart) {
+    cap = slowStartCap(target, d.slowStart.from, d.slowStart.startedAt, now, svc.damping);
+    if (cap === undefined) delete d.slowStart;
+  }
+  if (d.slowStart && d.slowStart.from === 0 && d.lastWriteAt === undefined && cap !== undefined) {
+    // Returned to the table (by a health checker, at whatever weight): start the ramp low at once.
+    const weight = Math.min(target, Math.max(rs.minWeight, Math.floor(cap)));
+    return { weight, reason: `${t.reason}; returned to the table, slow start from ${weight}` };
+  }
+  const r = damp({ current: d.weight, target, referenceWeight: svc.referenceWeight, lastWriteAt: d.lastWriteAt, now, ...(cap !== undefined ? { slowStartCap: cap } : {}) }, svc.damping);
+  return { weight: r.weight, reason: r.note ? `${t.reason}; ${r.note}` : t.reason };
+}

@@ -1,0 +1,17 @@
+// Pass 7: never a black hole — without sorry servers in, the least-loaded present servers keep a minimum weight.
+import type { CoreEvent } from '../decisions.js';
+import { usableAfterGuard } from '../fallback.js';
+import type { Plan } from './damp.js';
+import type { ServiceRows } from './roster.js';
+
+/** The plans with the kept servers raised to the keep weight (an alarm when there is no sorry server at all). */
+export function guardAgainstBlackHole({ svc, ss }: ServiceRows, plans: readonly Plan[], events: CoreEvent[]): Plan[] {
+  const rows = plans.map((p) => ({ present: p.d.present, weight: p.weight, util: p.agent.smoothed.cpu_util_pct, conns: p.d.activeConns }));
+  const guard = usableAfterGuard(svc, ss, rows, events);
+  const kept = new Set(guard.kept);
+  return plans.map((p, i) => {
+    if (!kept.has(i)) return p;
+    const weight = Math.max(p.weight, svc.fallback.keepWeight);
+    return { ...p, weight, reason: `${p.reason}; ${guard.why}, kept at ${weight}` };
+  });
+}

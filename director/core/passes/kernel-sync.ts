@@ -1,0 +1,70 @@
+// Pass 2: brings each destination in line with the kernel's table: absence, return, adoption at start, edits by others.
+import type { CoreSettings, ServiceSettings } from '../core-config.js';
+import type { CoreEvent } from '../decisions.js';
+import { emaNext } from '../ema.js';
+import { fmt } from '../explain.js';
+import type { KernelDest, Observation } from '../observation.js';
+import type { DestState } from '../state.js';
+import type { ServiceRows } from './roster.js';
+
+/** Every destination of the service against the table; without a view (none read) they keep what was last known. */
+export function syncWithKernel(settings: CoreSettings, { svc, rows }: ServiceRows, obs: Observation, events: CoreEvent[]): void {
+  if (!obs.kernel) return;
+  const kernelSvc = obs.kernel.services[svc.serviceId];
+  if (kernelSvc === undefined && rows.some((r) => r.d.present)) {
+    events.push({ kind: 'service-missing', service: svc.name, message: `virtual service ${svc.name} (${svc.serviceId}) is not in the kernel's table: reported, not created` });
+  }
+  for (const { rs, d } of rows) syncDest(settings, svc, d, kernelSvc?.[rs.id], obs.now, events);
+}
+
+/** One destination against its row in the table (undefined: not in the table). */
+function syncDest(settings: CoreSettings, svc: ServiceSettings, d: DestState, live: KernelDest | undefined, now: number, events: CoreEvent[]): void {
+  if (live === undefined) {
+    if (d.present) events.push({ kind: 'dest-absent', service: svc.name, destId: d.destId, message: `${svc.name}/${d.destId} is not in the kernel's table: left absent (a health checker's decision), not re-added` });
+    d.present = false;
+    d.kernelWeight = undefined;
+    return;
+  }
+  const returned = !d.present;
+  d.present = true;
+  if (returned) {
+    events.push({ kind: 'dest-returned', service: svc.name, destId: d.destId, message: `${svc.name}/${d.destId} is back in the kernel's table with weight ${live.weight}: slow start` });
+    d.slowStart = { startedAt: now, from: 0 };
+    d.lastWriteAt = undefined;
+  }
+  if (d.kernelWeight === undefined) {
+    // First sight (start or return): adopt what the kernel has, so a restart causes no jump.
+    d.weight = live.weight;
+    d.upper = live.upper;
+    d.lower = live.lower;
+  } else if (live.weight !== d.weight) {
+    if (live.weight !== d.kernelWeight) {
+      d.heldUntil = now + settings.externalEditHoldMs;
+      events.push({
+        kind: 'external-edit',
+        service: svc.name,
+        destId: d.destId,
+        message: `${svc.name}/${d.destId} weight changed outside lvs-feedback (${d.weight} → ${live.weight}): left alone for ${fmt(settings.externalEditHoldMs / 1000)}s`,
+      });
+    }
+    d.weight = live.weight;
+  }
+  d.upper = live.upper;
+  d.lower = live.lower;
+  d.kernelWeight = live.weight;
+  updateCounters(d, live, now, settings.smoothing.tauMs);
+}
+
+/** The kernel's connection counters, and the smoothed rate at which the server completes connections. */
+function updateCounters(d: DestState, live: KernelDest, now: number, tauMs: number): void {
+  if (live.cps !== undefined && Number.isFinite(live.cps)) {
+    // New connections per second minus the growth of the active ones: new connections alone overstate the capacity
+    // of a server that is falling behind (its queue grows instead).
+    const dtMs = d.kernelRateAt === undefined ? 0 : now - d.kernelRateAt;
+    const growth = dtMs > 0 && live.activeConns !== undefined && d.activeConns !== undefined ? ((live.activeConns - d.activeConns) * 1000) / dtMs : 0;
+    d.kernelRate = emaNext(d.kernelRate, Math.max(0, live.cps - growth), dtMs, tauMs);
+    d.kernelRateAt = now;
+  }
+  d.activeConns = live.activeConns;
+  d.inactiveConns = live.inactiveConns;
+}

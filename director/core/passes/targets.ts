@@ -1,0 +1,63 @@
+// Pass 4: what each destination asks for — capacity estimates first, then its hold or its control law, and thresholds.
+import { agentStanding } from '../agent-phase.js';
+import { estimateCapacity } from '../capacity.js';
+import { liveTarget } from '../control-law.js';
+import type { CoreSettings } from '../core-config.js';
+import { holdTarget } from '../hold-target.js';
+import { buildScope } from '../scope.js';
+import type { DestState } from '../state.js';
+import type { Target } from '../target.js';
+import { thresholdsFor, type Thresholds } from '../thresholds.js';
+import type { DestRow, ServiceRows } from './roster.js';
+
+/** A destination with what it asks for in this decision. */
+export interface Proposal extends DestRow {
+  /** The values its expressions saw. */
+  readonly scope: ReadonlyMap<string, number>;
+  readonly target: Target;
+  readonly thresholds: Thresholds;
+}
+
+interface Estimates {
+  /** Explanation of each capacity estimate (capacity mode). */
+  readonly notes: ReadonlyMap<DestState, string>;
+  /** The connection rate behind each estimate. */
+  readonly rates: ReadonlyMap<DestState, number>;
+  /** Mean estimated capacity of the service's live, present servers; undefined when none has one. */
+  readonly meanCapacity: number | undefined;
+}
+
+/**
+ * Estimates each live server's capacity (stored on its state in capacity mode) and the service's mean: each server's
+ * share depends on the others', so every estimate comes before any target.
+ */
+function estimate({ svc, rows }: ServiceRows): Estimates {
+  const notes = new Map<DestState, string>();
+  const rates = new Map<DestState, number>();
+  const live = rows.filter((r) => r.agent.phase === 'live' && r.d.present);
+  for (const { d, agent } of live) {
+    const est = estimateCapacity({ utilPct: agent.smoothed.cpu_util_pct, kernelRate: d.kernelRate, agentRate: agent.completedRate ?? agent.smoothed.tcp_passive_opens_per_s }, svc.capacity);
+    if (svc.mode === 'capacity') {
+      if (est.capacity !== undefined) d.capacity = est.capacity;
+      else delete d.capacity;
+      notes.set(d, est.note);
+    }
+    if (est.rate !== undefined) rates.set(d, est.rate);
+  }
+  const known = live.flatMap((r) => (r.d.capacity !== undefined ? [r.d.capacity] : []));
+  const meanCapacity = known.length > 0 ? known.reduce((x, y) => x + y, 0) / known.length : undefined;
+  return { notes, rates, meanCapacity };
+}
+
+/** Every destination's proposal, in config order: a hold when its agent is not live, else its control law. */
+export function proposeTargets(settings: CoreSettings, service: ServiceRows, now: number): Proposal[] {
+  const { svc } = service;
+  const { notes, rates, meanCapacity } = estimate(service);
+  return service.rows.map((row) => {
+    const { rs, d, agent } = row;
+    const rate = rates.get(d);
+    const scope = buildScope(svc, rs, agent, d, { ...(rate !== undefined ? { connRate: rate } : {}), ...(meanCapacity !== undefined ? { meanCapacity } : {}) });
+    const target = holdTarget(svc, rs, d, agentStanding(agent, now, settings), now) ?? liveTarget(svc, d, scope, notes.get(d), meanCapacity);
+    return { ...row, scope, target, thresholds: thresholdsFor(rs.thresholds, scope) };
+  });
+}
