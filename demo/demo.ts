@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../shared/logging.js';
 import { CLI_PATH } from '../shared/version.js';
-import { directorConfigFromData } from '../director/config.js';
+import { directorConfigFromData } from '../director/config/load.js';
 import { decisionLine } from '../director/core/explain.js';
 import { startDirector } from '../director/director.js';
 import { renderStatus } from '../director/status-view.js';

@@ -13,11 +13,13 @@ export const DEFAULT_DIRECTOR_CONFIG = '/etc/lvs-feedback/director.yaml';
 
 // The director's modules (config schema, mathjs, the core) load only when a director command runs, so the agent,
 // which shares this CLI, does not carry them in memory.
-async function runDirector(opts: { config: string; dryRun?: boolean; logLevel?: string }): Promise<void> {
-  const { loadDirectorConfig } = await import('./config.js');
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+async function runDirector(opts: { config: string; dryRun?: boolean; logLevel?: LogLevel }): Promise<void> {
+  const { loadDirectorConfig } = await import('./config/load.js');
   const { startDirector } = await import('./director.js');
   const config = loadDirectorConfig(opts.config);
-  const log = createLogger('director', (opts.logLevel ?? config.logLevel) as (typeof LOG_LEVELS)[number]);
+  const log = createLogger('director', opts.logLevel ?? config.logLevel);
   const director = await startDirector(config, log, opts.dryRun ? { dryRun: true } : {});
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
@@ -46,14 +48,15 @@ export function directorCommand(): Command {
     .option('--check', 'validate the config (keys, agents, expressions) and exit: 0 when good, 78 when not')
     .option('--print-unit', 'print a systemd unit for this director (redirect it to /etc/systemd/system/lvs-feedback-director.service)')
     .addOption(new Option('--log-level <level>', 'override the config’s log level').choices(LOG_LEVELS))
-    .action(async (opts: { config: string; dryRun?: boolean; check?: boolean; printUnit?: boolean; logLevel?: string }) => {
+    // commander hands over what the options declare: --log-level is limited to LOG_LEVELS by its choices.
+    .action(async (opts: { config: string; dryRun?: boolean; check?: boolean; printUnit?: boolean; logLevel?: LogLevel }) => {
       try {
         if (opts.printUnit) {
           process.stdout.write(directorUnit(resolve(opts.config)));
           return;
         }
         if (opts.check) {
-          const { loadDirectorConfig } = await import('./config.js');
+          const { loadDirectorConfig } = await import('./config/load.js');
           const config = loadDirectorConfig(opts.config);
           const dests = config.core.services.reduce((n, s) => n + s.realServers.length, 0);
           process.stdout.write(`${opts.config}: ok — ${config.core.services.length} service(s), ${dests} real server(s), ${config.tokens.size} agent(s)\n`);

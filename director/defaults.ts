@@ -1,19 +1,28 @@
 // Every default value and fixed limit of the director, in one frozen place, so docs, config and code agree.
 import { deepFreeze } from '../shared/defaults.js';
+import type { LOG_LEVELS } from '../shared/logging.js';
+import type { AddressProtocol, Method } from './kernel/ipvs/names.js';
 
+// `'value' as Union` widens a literal to the union the config accepts: the object's type is inferred, not declared.
 export const DIRECTOR_DEFAULTS = deepFreeze({
   /** Director id sent in welcome; empty means the host name. */
   id: '',
+  /** The id when it is empty and the host has no name either. */
+  idWithoutHostName: 'director',
   listen: { host: '0.0.0.0', port: 7654 },
-  logLevel: 'info',
+  logLevel: 'info' as (typeof LOG_LEVELS)[number],
   /** How often the director decides (reads the table, steps the core, writes changes). */
   controlIntervalMs: 1_000,
   /** Local status endpoint (HTTP, JSON) for `lvs-feedback status`; loopback only by default. */
-  status: { host: '127.0.0.1', port: 7655 },
+  status: { host: '127.0.0.1', port: 7655, enabled: true },
   /** How long `lvs-feedback status` waits for the director's answer. */
   statusClientTimeoutMs: 5_000,
   /** On exit: leave the table as it is, or write back the configured weights. */
   onExit: 'leave' as 'leave' | 'restore',
+  /** Decide and log the ipvsadm lines, but write nothing to the kernel. */
+  dryRun: false,
+  /** Plugin metric names expressions may use besides the built-in variables. */
+  pluginMetrics: [],
   ipvs: {
     /** The ipvsadm binary the director runs. */
     binary: 'ipvsadm',
@@ -28,11 +37,15 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     /** A new or returning agent's first reports do not move its weight for this long (gRPC A58 blackout). */
     blackoutMs: 10_000,
   },
-  /** No report for this many report intervals makes an agent stale. */
+  /** No report for this many report intervals makes an agent stale (unless the config sets staleAfter). */
   staleAfterIntervals: 3,
   /** A weight someone else changed in the kernel is left alone this long before control resumes. */
   externalEditHoldMs: 300_000,
   service: {
+    protocol: 'tcp' as AddressProtocol,
+    /** Create the virtual service when the kernel lacks it; off: report it missing. */
+    create: false,
+    sorryServers: [],
     mode: 'capacity' as 'capacity' | 'expression',
     /**
      * Scheduler used only when the director is asked to create the service. nq (or sed) rather than wlc: wlc counts
@@ -64,8 +77,10 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
       keepCount: 1,
     },
   },
-  realServer: { weight: 100, method: 'masq' as 'masq' | 'route' | 'tunnel', upperThreshold: 0, lowerThreshold: 0 },
-  sorryServer: { weight: 1, method: 'masq' as 'masq' | 'route' | 'tunnel' },
+  /** A real server's port, minWeight and maxWeight default to its service's. */
+  realServer: { weight: 100, method: 'masq' as Method, upperThreshold: 0, lowerThreshold: 0 },
+  /** A sorry server's port defaults to its service's. */
+  sorryServer: { weight: 1, method: 'masq' as Method },
   /** The report interval the director asks agents for in its welcome. */
   reportIntervalMs: 2_000,
   agents: {
@@ -78,5 +93,10 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     maxConsecutiveBadMessages: 10,
     /** Connections beyond this many (authenticated or not) are refused at the upgrade. */
     maxConnections: 1_024,
+    /**
+     * Largest frame read at all: one over the protocol's message limit but under this is answered MSG_TOO_LARGE and the
+     * connection stays; a larger one closes the connection (1009) unread.
+     */
+    maxFrameBytes: 256 * 1024,
   },
 });

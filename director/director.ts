@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Logger } from '../shared/logging.js';
 import { AgentServer } from './agents/agent-server.js';
-import type { DirectorConfig } from './config.js';
+import type { DirectorConfig } from './config/director-config.js';
 import { Controller } from './controller.js';
 import { DryRunDriver } from './kernel/ipvs/dry-run-driver.js';
 import { IpvsadmDriver } from './kernel/ipvs/ipvsadm-driver.js';

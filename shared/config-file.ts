@@ -36,8 +36,8 @@ export function validateConfig<S extends z.ZodType>(schema: S, data: unknown, so
       key = key ? `${key}.${issue.keys[0]}` : String(issue.keys[0]);
       reason = `unknown key${issue.keys.length > 1 ? 's' : ''} (${names})`;
     }
-    // A refinement that threw one of our errors (a bad duration, say) keeps its own wording.
-    const cause = (issue as { params?: { cause?: unknown } }).params?.cause;
+    // A custom issue that carries one of our errors as its cause keeps that error's wording.
+    const cause: unknown = issue.code === 'custom' ? issue.params?.cause : undefined;
     if (cause instanceof LvsfError) reason = cause.message;
     throw new ConfigInvalidError(source, key, reason);
   }

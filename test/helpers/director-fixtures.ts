@@ -1,5 +1,6 @@
 // Builders for director tests: a validated config from a few overrides, and reports shaped like a real agent's.
-import { directorConfigFromData, type DirectorConfig } from '../../director/config.js';
+import { directorConfigFromData } from '../../director/config/load.js';
+import type { DirectorConfig } from '../../director/config/director-config.js';
 import type { ReceivedReport } from '../../director/core/observation.js';
 import type { ReportMessage } from '../../shared/protocol/messages.js';
 

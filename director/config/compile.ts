@@ -1,0 +1,190 @@
+// Turns a validated config file into the director's settings: defaults layered, tokens read, expressions compiled.
+import { resolve } from 'node:path';
+import { freezeDeep } from '../../shared/config-file.js';
+import { ConfigInvalidError, messageOf } from '../../shared/errors.js';
+import type { RealServerSettings, ServiceSettings, SorryServerSettings } from '../core/core-config.js';
+import { compileExpression, type CompiledExpression } from '../core/expression.js';
+import { isBuiltinVariable } from '../core/variables.js';
+import { ExpressionInvalidError } from '../errors.js';
+import { destIdOf, serviceIdOf, type ServiceRef } from '../kernel/ipvs/names.js';
+import type { DirectorConfig } from './director-config.js';
+import { layerDefaults, type LayeredConfig, type LayeredService } from './layer-defaults.js';
+import type { AgentEntryFile, DirectorConfigFile } from './schema.js';
+
+/** Throws CONFIG_INVALID for `key`. Declared with its type so that a call narrows what follows it. */
+type Bad = (key: string, why: string) => never;
+
+interface ServiceContext {
+  readonly bad: Bad;
+  readonly source: string;
+  readonly tokens: ReadonlyMap<string, string>;
+  readonly pluginMetrics: readonly string[];
+}
+
+function tokenOf(agent: AgentEntryFile, key: string, baseDir: string, readSecret: (path: string) => string, bad: Bad): string {
+  if (agent.token !== undefined) return agent.token;
+  if (agent.tokenFile === undefined) return bad(`${key}.token`, 'give exactly one of token and tokenFile');
+  const path = resolve(baseDir, agent.tokenFile);
+  let text: string;
+  try {
+    text = readSecret(path);
+  } catch (err) {
+    return bad(`${key}.tokenFile`, `cannot read ${path}: ${messageOf(err)}`);
+  }
+  const token = text.trim();
+  if (token.length < 16) bad(`${key}.tokenFile`, `${path} holds fewer than 16 characters`);
+  return token;
+}
+
+/** The kernel's reference of a configured service: address and port, or fwmark (the schema allows nothing else). */
+function serviceRefOf(svc: LayeredService, key: string, bad: Bad): ServiceRef {
+  if (svc.fwmark !== undefined) return { protocol: 'fwm', fwmark: svc.fwmark };
+  if (svc.address === undefined) return bad(`${key}.address`, 'give either address and port, or fwmark');
+  if (svc.port === undefined) return bad(`${key}.port`, 'a service with an address needs a port');
+  return { protocol: svc.protocol, address: svc.address, port: svc.port };
+}
+
+function expressionOf(svc: LayeredService, ctx: ServiceContext): CompiledExpression | undefined {
+  if (svc.expression === undefined) return undefined;
+  try {
+    return compileExpression(svc.expression.text, svc.expression.key, ctx.pluginMetrics);
+  } catch (err) {
+    if (err instanceof ExpressionInvalidError) throw new ConfigInvalidError(ctx.source, err.key, err.message.slice(err.key.length + 2));
+    throw err;
+  }
+}
+
+function realServersOf(svc: LayeredService, key: string, destIds: Set<string>, ctx: ServiceContext): RealServerSettings[] {
+  const { bad } = ctx;
+  return svc.realServers.map((rs, ri) => {
+    const rkey = `${key}.realServers[${ri}]`;
+    if (!ctx.tokens.has(rs.agent)) bad(`${rkey}.agent`, `agent ${rs.agent} is not listed under agents`);
+    const port = rs.port;
+    if (port === undefined) return bad(`${rkey}.port`, 'a real server of a fwmark service needs a port');
+    const id = destIdOf({ address: rs.address, port });
+    if (destIds.has(id)) bad(`${rkey}.address`, `${id} is listed twice in ${svc.name}`);
+    destIds.add(id);
+    if (rs.minWeight > rs.maxWeight) bad(`${rkey}.minWeight`, `minWeight ${rs.minWeight} is above maxWeight ${rs.maxWeight}`);
+    if (rs.upperThreshold > 0 && rs.lowerThreshold >= rs.upperThreshold) bad(`${rkey}.lowerThreshold`, `must be below upperThreshold ${rs.upperThreshold}`);
+    const from = rs.upperThresholdFrom;
+    if (from !== undefined && !isBuiltinVariable(from) && !ctx.pluginMetrics.includes(from)) {
+      bad(`${rkey}.upperThresholdFrom`, `${from} is neither a built-in variable nor listed under pluginMetrics`);
+    }
+    return {
+      id,
+      address: rs.address,
+      port,
+      agentId: rs.agent,
+      baseWeight: Math.min(rs.maxWeight, Math.max(rs.minWeight, rs.weight)),
+      minWeight: rs.minWeight,
+      maxWeight: rs.maxWeight,
+      method: rs.method,
+      thresholds: { upper: rs.upperThreshold, lower: rs.lowerThreshold, ...(from ? { upperFrom: from } : {}) },
+    };
+  });
+}
+
+function sorryServersOf(svc: LayeredService, key: string, destIds: Set<string>, ctx: ServiceContext): SorryServerSettings[] {
+  const { bad } = ctx;
+  return svc.sorryServers.map((ss, i) => {
+    const port = ss.port;
+    if (port === undefined) return bad(`${key}.sorryServers[${i}].port`, 'a sorry server of a fwmark service needs a port');
+    const id = destIdOf({ address: ss.address, port });
+    if (destIds.has(id)) bad(`${key}.sorryServers[${i}].address`, `${id} is also a real server of ${svc.name}`);
+    destIds.add(id);
+    return { id, address: ss.address, port, method: ss.method, weight: ss.weight };
+  });
+}
+
+/** How a service's weight is decided: capacity (with an optional penalty expression) or its expression alone. */
+type WeightLaw =
+  | { readonly mode: 'capacity'; readonly expression?: CompiledExpression }
+  | { readonly mode: 'expression'; readonly expression: CompiledExpression };
+
+function weightLawOf(svc: LayeredService, key: string, ctx: ServiceContext): WeightLaw {
+  const expression = expressionOf(svc, ctx);
+  if (svc.mode === 'capacity') return expression ? { mode: 'capacity', expression } : { mode: 'capacity' };
+  if (expression === undefined) return ctx.bad(`${key}.expression`, 'expression mode needs an expression');
+  return { mode: 'expression', expression };
+}
+
+function compileService(svc: LayeredService, key: string, ref: ServiceRef, serviceId: string, ctx: ServiceContext): ServiceSettings {
+  const law = weightLawOf(svc, key, ctx);
+  const destIds = new Set<string>();
+  return {
+    name: svc.name,
+    ref,
+    serviceId,
+    ...law,
+    referenceWeight: svc.referenceWeight,
+    realServers: realServersOf(svc, key, destIds, ctx),
+    sorryServers: sorryServersOf(svc, key, destIds, ctx),
+    damping: {
+      deadbandPct: svc.damping.deadband,
+      maxStepPct: svc.damping.maxStep,
+      minIntervalMs: svc.damping.minInterval,
+      slowStartMs: svc.damping.slowStart,
+      slowStartFromPct: svc.damping.slowStartFrom,
+    },
+    capacity: { utilizationFloor: svc.capacity.utilizationFloor, rateFrom: svc.capacity.rateFrom },
+    stalePolicy: svc.stalePolicy,
+    fallback: {
+      afterMs: svc.fallback.after,
+      recoverAfterMs: svc.fallback.recoverAfter,
+      recoverCount: svc.fallback.recoverCount,
+      keepWeight: svc.fallback.keepWeight,
+      keepCount: svc.fallback.keepCount,
+    },
+  };
+}
+
+function compileLayered(config: LayeredConfig, source: string, baseDir: string, readSecret: (path: string) => string): DirectorConfig {
+  const bad: Bad = (key, why) => {
+    throw new ConfigInvalidError(source, key, why);
+  };
+  const tokens = new Map<string, string>();
+  config.agents.forEach((a, i) => {
+    if (tokens.has(a.id)) bad(`agents[${i}].id`, `agent ${a.id} is listed twice`);
+    tokens.set(a.id, tokenOf(a, `agents[${i}]`, baseDir, readSecret, bad));
+  });
+
+  const ctx: ServiceContext = { bad, source, tokens, pluginMetrics: config.pluginMetrics };
+  const seenServices = new Set<string>();
+  const createServices = new Map<string, string>();
+  const services = config.services.map((svc, si) => {
+    const key = `services[${si}]`;
+    const ref = serviceRefOf(svc, key, bad);
+    const serviceId = serviceIdOf(ref);
+    if (seenServices.has(svc.name) || seenServices.has(serviceId)) bad(`${key}.name`, `service ${svc.name} (${serviceId}) is configured twice`);
+    seenServices.add(svc.name).add(serviceId);
+    if (svc.create) createServices.set(serviceId, svc.scheduler);
+    return compileService(svc, key, ref, serviceId, ctx);
+  });
+
+  return freezeDeep({
+    id: config.id,
+    listen: config.listen,
+    ...(config.tls ? { tls: { certFile: resolve(baseDir, config.tls.certFile), keyFile: resolve(baseDir, config.tls.keyFile) } } : {}),
+    status: config.status,
+    logLevel: config.logLevel,
+    reportIntervalMs: config.reportInterval,
+    controlIntervalMs: config.controlInterval,
+    dryRun: config.dryRun,
+    ipvsadm: config.ipvsadm,
+    onExit: config.onExit,
+    tokens,
+    createServices,
+    core: {
+      smoothing: { tauMs: config.smoothing.timeConstant, blackoutMs: config.smoothing.blackout },
+      staleAfterMs: config.staleAfter,
+      externalEditHoldMs: config.externalEditHold,
+      services,
+    },
+    source,
+  });
+}
+
+/** Compiles a validated file; every error is CONFIG_INVALID naming its key. `baseDir` resolves token and TLS files. */
+export function compileDirectorConfig(file: DirectorConfigFile, source: string, baseDir: string, readSecret: (path: string) => string): DirectorConfig {
+  return compileLayered(layerDefaults(file), source, baseDir, readSecret);
+}

@@ -1,0 +1,23 @@
+// The director's settings as the running director uses them: the config file validated, defaulted and compiled.
+import type { LOG_LEVELS } from '../../shared/logging.js';
+import type { CoreSettings } from '../core/core-config.js';
+
+export interface DirectorConfig {
+  readonly id: string;
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly status: { readonly host: string; readonly port: number; readonly enabled: boolean };
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly reportIntervalMs: number;
+  readonly controlIntervalMs: number;
+  readonly dryRun: boolean;
+  readonly ipvsadm: string;
+  readonly onExit: 'leave' | 'restore';
+  /** Agent id → token. */
+  readonly tokens: ReadonlyMap<string, string>;
+  /** Services the director may create when the kernel lacks them: service id → scheduler. */
+  readonly createServices: ReadonlyMap<string, string>;
+  readonly core: CoreSettings;
+  /** Where the config came from (the file, or a name for config given as data). */
+  readonly source: string;
+}
