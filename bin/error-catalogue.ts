@@ -23,6 +23,7 @@ export function errorClasses(): { name: string; code: string; owner: string }[] 
   const out: { name: string; code: string; owner: string }[] = [];
   for (const [owner, { module }] of Object.entries(ERROR_OWNERS)) {
     for (const [name, value] of Object.entries(module)) {
+      // A function whose prototype descends from LvsfError is one of its subclasses, which all carry a static code.
       if (typeof value === 'function' && value.prototype instanceof LvsfError) out.push({ name, code: (value as typeof LvsfError).code, owner });
     }
   }

@@ -63,6 +63,7 @@ export function demoDirectorConfig(settings: DemoSettings = DEMO_SETTINGS): Reco
  * plugin on its own load file (`<dir>/<id>.load`, 0 to start with). Returns the config paths.
  */
 export function writeAgentConfigs(dir: string, port: number): Record<DemoAgent, string> {
+  // Filled for every demo agent by the loop below.
   const out = {} as Record<DemoAgent, string>;
   for (const id of DEMO_AGENTS) {
     writeFileSync(join(dir, `${id}.load`), '0\n');

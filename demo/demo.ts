@@ -61,8 +61,7 @@ export async function runDemo(durationS: number): Promise<void> {
     for (;;) {
       const t = (performance.now() - t0) / 1000;
       if (t > durationS) break;
-      while (next < SCRIPT.length && SCRIPT[next]!.at <= t) {
-        const step = SCRIPT[next++]!;
+      for (let step = SCRIPT[next]; step !== undefined && step.at <= t; step = SCRIPT[++next]) {
         for (const [id, load] of Object.entries(step.load ?? {})) writeFileSync(join(dir, `${id}.load`), `${load}\n`);
         if (step.stop) agents.get(step.stop)?.kill('SIGTERM');
         if (step.start) startAgent(step.start);

@@ -79,8 +79,10 @@ export function statusCommand(): Command {
     .action(async (opts: { url: string; json?: boolean }) => {
       try {
         const res = await fetch(opts.url, { signal: AbortSignal.timeout(DIRECTOR_DEFAULTS.statusClientTimeoutMs) }).catch((err: Error) => {
+          // fetch's TypeError carries the socket's error (ECONNREFUSED, …) as its cause.
           throw new StatusUnreachableError(opts.url, (err.cause as Error | undefined)?.message ?? err.message);
         });
+        // The endpoint is a director's own buildStatus(), of the same version as this command.
         const body = (await res.json()) as DirectorStatus;
         const { renderStatus } = await import('./status-view.js');
         process.stdout.write(opts.json ? `${JSON.stringify(body, null, 2)}\n` : renderStatus(body));

@@ -25,6 +25,7 @@ export class StatusServer {
         resolve();
       });
     });
+    // A TCP listener's address is an AddressInfo (it is a string only for a pipe or a Unix socket).
     return (server.address() as AddressInfo).port;
   }
 

@@ -46,12 +46,15 @@ export interface DirectorStatus {
 export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot): DirectorStatus {
   const services = core.services.map((svc): ServiceStatus => {
     const sd = snap.services.find((s) => s.service === svc.name);
-    const dests = svc.realServers.map((rs): DestStatus => {
-      const d = snap.state.dests[destKey(svc.name, rs.id)]!;
-      const a = snap.state.agents[rs.agentId]!;
+    // The core's state holds every configured destination and agent from the first decision on.
+    const dests = svc.realServers.flatMap((rs): DestStatus[] => {
+      const d = snap.state.dests[destKey(svc.name, rs.id)];
+      const a = snap.state.agents[rs.agentId];
+      if (d === undefined || a === undefined) return [];
       const round = (v: number | undefined) => (v === undefined ? undefined : Number(fmt(v)));
+      // An object with one computed key k is a Record<K, V>; TypeScript widens computed keys to string, hence the cast.
       const opt = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
-      return {
+      const status: DestStatus = {
         service: svc.name,
         dest: rs.id,
         agent: rs.agentId,
@@ -70,6 +73,7 @@ export function buildStatus(directorId: string, table: string, uptimeS: number, 
         ...opt('activeConns', d.activeConns),
         reason: d.reason,
       };
+      return [status];
     });
     return { name: svc.name, serviceId: svc.serviceId, sorryActive: sd?.sorryActive ?? false, alarm: sd?.alarm ?? false, dests };
   });
@@ -77,8 +81,8 @@ export function buildStatus(directorId: string, table: string, uptimeS: number, 
 }
 
 function pad(cells: string[][]): string {
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+  const widths = (cells[0] ?? []).map((_, i) => Math.max(...cells.map((r) => r[i]?.length ?? 0)));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
 }
 
 /** A fixed-width table, one row per real server, the reason last so it may run long. */

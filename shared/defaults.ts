@@ -11,6 +11,7 @@ export function deepFreeze<T>(value: T): T {
 
 export const PROTOCOL = deepFreeze({
   /** Versions this build speaks; an agent and a director must share one. */
+  // Typed as numbers, not the literal 1, so a peer's version can be looked up in it.
   versions: [1] as readonly number[],
   current: 1,
   /** Largest message either side accepts, in bytes (also the WebSocket maxPayload). */

@@ -19,7 +19,8 @@ export const PACKAGE_ROOT: string = dirname(findPackageJson() ?? fileURLToPath(i
 export const VERSION: string = (() => {
   const file = findPackageJson();
   if (!file) return '0.0.0';
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
+  const pkg: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : '0.0.0';
 })();
 
 /** The built `lvs-feedback` command: what units, the demo and the tests start (`npm run build` makes it). */

@@ -94,6 +94,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
       });
     });
     this.pingTimer = setInterval(() => this.pingAll(), this.limits.pingIntervalMs);
+    // A TCP listener's address is an AddressInfo (it is a string only for a pipe or a Unix socket).
     return (http.address() as AddressInfo).port;
   }
 
@@ -144,7 +145,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     }
     let msg;
     try {
-      msg = decodeAgentMessage(data as Buffer);
+      msg = decodeAgentMessage(data);
     } catch (err) {
       const error = err instanceof LvsfError ? err : new MessageInvalidError(String(err));
       if (!conn.agentId || error.code === 'PROTOCOL_VERSION') {

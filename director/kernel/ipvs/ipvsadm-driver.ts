@@ -76,8 +76,9 @@ export class IpvsadmDriver implements IpvsDriver {
     const applied: string[] = [];
     let lastError = '';
     if (pending.length === 0) return { applied, failed: [], table: await this.read() };
-    let table: IpvsTable | undefined;
-    for (let attempt = 0; attempt <= this.retries && pending.length > 0; attempt++) {
+    let table: IpvsTable;
+    let attempt = 0;
+    do {
       const r = await runIpvsadm(this.binary, ['-R'], this.timeoutMs, `${pending.join('\n')}\n`);
       lastError = r.stderr.trim().split('\n').slice(-3).join(' / ') || (r.code !== 0 ? `exit ${r.code}` : '');
       table = await this.read();
@@ -85,7 +86,8 @@ export class IpvsadmDriver implements IpvsDriver {
       for (const line of pending) (lineLanded(table, line) ? applied : still).push(line);
       if (still.length > 0) this.opts.log.warn({ attempt: attempt + 1, notLanded: still.length, ipvsadm: lastError }, `${still.length} of ${pending.length} change(s) did not land${attempt < this.retries ? ', sending them again' : ''}`);
       pending = still;
-    }
-    return { applied, failed: pending.map((line) => ({ line, reason: lastError || 'not in the table when read back' })), table: table! };
+      attempt++;
+    } while (attempt <= this.retries && pending.length > 0);
+    return { applied, failed: pending.map((line) => ({ line, reason: lastError || 'not in the table when read back' })), table };
   }
 }
