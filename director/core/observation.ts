@@ -1,5 +1,6 @@
 // What the decision core is told at each decision: the clock, what agents said, and what the kernel's table holds.
 import type { HostFacts, ReportMessage } from '../../shared/protocol/messages.js';
+import type { DestFigures } from '../kernel/ipvs/names.js';
 
 export interface ReceivedReport {
   readonly agentId: string;
@@ -9,15 +10,7 @@ export interface ReceivedReport {
 }
 
 /** One destination as the kernel has it, with its counters when they were read. */
-export interface KernelDest {
-  readonly weight: number;
-  readonly upper: number;
-  readonly lower: number;
-  readonly activeConns?: number;
-  readonly inactiveConns?: number;
-  /** New connections per second (the kernel's rate estimator). */
-  readonly cps?: number;
-}
+export type KernelDest = DestFigures;
 
 /** The kernel's table, reduced to what the core needs: service id → destination id (`addr:port`) → destination. */
 export interface KernelView {

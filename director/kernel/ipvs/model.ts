@@ -1,17 +1,8 @@
 // The kernel's IPVS table as plain data: virtual services and their destinations. No policy, no agents.
-import type { DestRef, Method, ServiceRef } from './names.js';
+import type { DestFigures, DestRef, Method, ServiceRef } from './names.js';
 
-export interface Dest extends DestRef {
+export interface Dest extends DestRef, DestFigures {
   readonly method: Method;
-  readonly weight: number;
-  /** Upper and lower connection thresholds (-x, -y); 0 = none. */
-  readonly upper: number;
-  readonly lower: number;
-  /** Counters, present when the table was read with them. */
-  readonly activeConns?: number;
-  readonly inactiveConns?: number;
-  /** New connections per second (the kernel's rate estimator). */
-  readonly cps?: number;
 }
 
 export type Service = ServiceRef & {

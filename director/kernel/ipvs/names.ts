@@ -21,6 +21,19 @@ export interface DestRef {
   readonly port: number;
 }
 
+/** What the kernel holds for a destination besides its place and method: weight, thresholds, counters when read. */
+export interface DestFigures {
+  readonly weight: number;
+  /** Upper and lower connection thresholds (-x, -y); 0 = none. */
+  readonly upper: number;
+  readonly lower: number;
+  /** Counters, present when the table was read with them. */
+  readonly activeConns?: number;
+  readonly inactiveConns?: number;
+  /** New connections per second (the kernel's rate estimator). */
+  readonly cps?: number;
+}
+
 const PROTOCOL_FLAG: Readonly<Record<AddressProtocol, string>> = { tcp: '-t', udp: '-u', sctp: '--sctp-service' };
 
 /** `10.0.1.11:80`, `[2001:db8::11]:80`: a destination's id within its service, as ipvsadm prints it. */
