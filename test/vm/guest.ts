@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -24,6 +24,8 @@ export interface GuestOptions {
   readonly timeoutMs?: number;
   readonly memoryMb?: number;
   readonly cpus?: number;
+  /** Files to put in the share before boot (path relative to it → content): the script's input, at /lvsf-share/<path>. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 let cache: string | undefined;
@@ -48,6 +50,10 @@ export async function runInGuest(script: string, opts: GuestOptions = {}): Promi
   mkdirSync(share, { recursive: true });
   writeFileSync(join(share, 'script.sh'), `set -euo pipefail\ncd ${JSON.stringify(REPO)}\n${script}\n`);
   copyFileSync(join(HERE, 'stage2.sh'), join(share, 'stage2.sh'));
+  for (const [path, text] of Object.entries(opts.files ?? {})) {
+    mkdirSync(dirname(join(share, path)), { recursive: true });
+    writeFileSync(join(share, path), text);
+  }
   chmodSync(share, 0o777);
   const timeoutMs = opts.timeoutMs ?? 180_000;
   const args = [

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseList } from '../../director/kernel/ipvs/parse-list.js';
-import { parseSave } from '../../director/kernel/ipvs/parse-save.js';
 import { runInGuest, type GuestResult } from './guest.js';
+import { readSave } from './raw-ipvs.mjs';
 
 // The harness itself, on a real IPVS kernel: weights decide shares exactly, an -R batch applies, -x stops new work.
 let run: GuestResult;
@@ -28,7 +28,7 @@ ipvsadm -Ln --exact > /lvsf-share/list.txt
 ipvsadm -Ln --rate --exact > /lvsf-share/rate.txt
 cat > /tmp/partial.mjs <<'JS'
 import { writeFileSync } from 'node:fs';
-const { IpvsadmDriver } = await import(process.argv[2] + '/dist/director/ipvs/ipvsadm-driver.js');
+const { IpvsadmDriver } = await import(process.argv[2] + '/dist/director/kernel/ipvs/ipvsadm-driver.js');
 const { createLogger } = await import(process.argv[2] + '/dist/shared/logging.js');
 const driver = new IpvsadmDriver({ log: createLogger('t', 'silent'), retries: 1 });
 const r = await driver.apply([
@@ -55,8 +55,8 @@ describe('real IPVS kernel in the microVM', () => {
 
   it('one ipvsadm -R batch of -e lines changes the weights to 1/2/3: 10/20/30 of 60', () => {
     expect(results().second).toEqual({ rs1: 10, rs2: 20, rs3: 30 });
-    const table = parseSave(readFileSync(join(run.shareDir, 'save.txt'), 'utf8'));
-    expect([...table.services.get('tcp:10.0.0.1:80')!.dests.values()].map((d) => [d.weight, d.method])).toEqual([[1, 'masq'], [2, 'masq'], [3, 'masq']]);
+    const dests = readSave(readFileSync(join(run.shareDir, 'save.txt'), 'utf8'))['-t 10.0.0.1:80']!.dests;
+    expect(Object.values(dests).map((d) => [d.weight, d.method])).toEqual([[1, 'masq'], [2, 'masq'], [3, 'masq']]);
   });
 
   it('an upper threshold stops new connections to a destination at -x', () => {

@@ -70,8 +70,10 @@ describe('planning against the live table', () => {
 
   it('round-trips: applying the plan gives the desired values, leaves everything else alone, and re-planning is empty', async () => {
     const ids = ['10.0.1.11:80', '10.0.1.12:80', '10.0.1.13:80'];
+    // Thresholds the kernel takes: lower at most upper (the core keeps them so; the kernel refuses the rest).
+    const thresholds = fc.integer({ min: 0, max: 5_000 }).chain((x) => fc.tuple(fc.constant(x), fc.integer({ min: 0, max: x })));
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 65_535 }), fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 0, max: 5_000 })), { minLength: 3, maxLength: 3 }), async (wanted) => {
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 65_535 }), thresholds).map(([w, [x, y]]) => [w, x, y] as const), { minLength: 3, maxLength: 3 }), async (wanted) => {
         const decisions = wanted.map(([w, x, y], i) => decision(ids[i]!, w, x, y));
         const driver = new DryRunDriver(live, silent);
         const port = new KernelTable(config, driver);
@@ -92,6 +94,20 @@ describe('planning against the live table', () => {
 });
 
 describe('ipvsadm -R semantics in memory', () => {
+  it('reports a plan the kernel refuses (lower threshold above upper) as failed, with the kernel’s words, and changes nothing', async () => {
+    const config = threeServerConfig();
+    const driver = new DryRunDriver(live, silent);
+    const port = new KernelTable(config, driver);
+    await port.read();
+    const out = await port.write([decision('10.0.1.11:80', 60, 10, 20), decision('10.0.1.12:80', 40, 0, 5), decision('10.0.1.13:80', 30, 20, 10)], noSorry);
+    expect(out.failed.map((f) => [f.line, f.reason])).toEqual([
+      ['-e -t 10.0.0.1:80 -r 10.0.1.11:80 -m -w 60 -x 10 -y 20', 'Numerical result out of range'],
+      ['-e -t 10.0.0.1:80 -r 10.0.1.12:80 -m -w 40 -x 0 -y 5', 'Numerical result out of range'],
+    ]);
+    expect(out.applied).toEqual(['-e -t 10.0.0.1:80 -r 10.0.1.13:80 -m -w 30 -x 20 -y 10']);
+    expect((await driver.read()).services.get('tcp:10.0.0.1:80')!.dests.get('10.0.1.11:80')).toEqual(live.services.get('tcp:10.0.0.1:80')!.dests.get('10.0.1.11:80'));
+  });
+
   it('applies each line on its own: a refused line does not stop the others', () => {
     const r = applyLines(live, ['-e -t 10.0.0.1:80 -r 10.0.1.99:80 -m -w 5 -x 0 -y 0', '-a -t 10.0.0.1:80 -r 10.0.1.11:80 -m -w 5 -x 0 -y 0', '-e -t 10.0.0.1:80 -r 10.0.1.12:80 -m -w 7 -x 0 -y 0']);
     expect(r.errors.map((e) => e.reason)).toEqual(['No such destination', 'Destination already exists']);

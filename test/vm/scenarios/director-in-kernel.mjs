@@ -15,12 +15,26 @@ const log = (m) => console.log(`[${(now() / 1000).toFixed(1)}s] ${m}`);
 
 const sh = (cmd, args, input) => execFileSync(cmd, args, { encoding: 'utf8', input });
 
-/** The kernel's table as the director's own parser reads it. */
+// The kernel's table read raw, with the test's own regexes (raw-ipvs.mjs), never the director's parsers.
+const { readTable } = await import(`${REPO}/test/vm/raw-ipvs.mjs`);
+const WEB = '-t 10.0.0.1:80';
+
+/** Both listings, one right after the other; read again when a change (keepalived's) fell between them. */
+function snapshot() {
+  for (let attempt = 0; ; attempt++) {
+    const raw = { save: sh('ipvsadm', ['-Sn']), thresholds: sh('ipvsadm', ['-Ln', '--thresholds', '--exact']) };
+    try {
+      readTable(raw.save, raw.thresholds);
+      return raw;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+/** The web service's destinations: id → method, weight, upper, lower, active, inactive. */
+const destsOf = (raw) => readTable(raw.save, raw.thresholds)[WEB]?.dests ?? {};
 async function table() {
-  const { mergeListings } = await import(`${REPO}/dist/director/ipvs/merge-listings.js`);
-  const t = mergeListings(sh('ipvsadm', ['-Sn']), sh('ipvsadm', ['-Ln', '--thresholds', '--exact']));
-  const svc = t.services.get(SVC);
-  return svc ? Object.fromEntries([...svc.dests].map(([id, d]) => [id, { weight: d.weight, method: d.method, upper: d.upper, lower: d.lower, inactive: d.inactiveConns }])) : {};
+  return destsOf(snapshot());
 }
 const weights = async () => Object.fromEntries(Object.entries(await table()).map(([id, d]) => [id, d.weight]));
 
@@ -41,10 +55,29 @@ function requests(n, parallel = 1) {
 const setLoad = (rs, pct) => writeFileSync(`/tmp/${rs}.load`, `${pct}\n`);
 
 let director;
-function startDirector() {
-  director = spawn('node', [CLI, 'director', '--config', '/tmp/director.json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+let directorExit;
+function startDirector(config = '/tmp/director.json') {
+  director = spawn('node', [CLI, 'director', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   director.stderr.setEncoding('utf8').on('data', (d) => (directorLog += d));
+  directorExit = new Promise((resolve) => director.once('exit', (code, signal) => resolve({ code, signal })));
 }
+/** Signals the director and waits until its process has exited; rejects when it has not within the time. */
+async function stopDirector(signal, timeoutMs = 60_000) {
+  const logFrom = directorLog.length;
+  director.kill(signal);
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`the director did not exit within ${timeoutMs} ms of ${signal}`)), timeoutMs).unref());
+  const exit = await Promise.race([directorExit, timeout]);
+  return { ...exit, log: directorLog.slice(logFrom).split('\n').filter((l) => /exit|stopping/.test(l)) };
+}
+/** rs1 near 50: its load is 50, and smoothing with the 5 % deadband may stop the last step a little off. */
+const near50 = (w) => w >= 45 && w <= 55;
+/** The director knows every agent live and has decided: its status shows rs1 at `weight`. */
+const directorSettled = (weight) =>
+  until(`the director live with rs1 at ${weight}`, async () => {
+    const st = await status().catch(() => undefined);
+    const dests = st?.services[0].dests ?? [];
+    return dests.length === 3 && dests.every((d) => d.agentState === 'live') && dests.find((d) => d.dest === RS.rs1)?.weight === weight ? st : undefined;
+  }, 90_000);
 let directorLog = '';
 const agents = {};
 function startAgent(rs) {
@@ -85,11 +118,11 @@ try {
       const st = await status().catch(() => undefined);
       return st && st.services[0].dests.every((d) => d.agentState === 'live') ? st : undefined;
     }, 90_000);
-    const t = await until('thresholds in the kernel', async () => {
-      const t = await table();
-      return t[RS.rs3]?.upper === 80 ? t : undefined;
+    const raw = await until('thresholds in the kernel', async () => {
+      const raw = snapshot();
+      return destsOf(raw)[RS.rs3]?.upper === 80 ? raw : undefined;
     }, 30_000);
-    return { statusUpAt, liveAt: now(), status: s.services[0].dests.map((d) => ({ dest: d.dest, weight: d.weight, agentState: d.agentState })), table: t };
+    return { statusUpAt, liveAt: now(), status: s.services[0].dests.map((d) => ({ dest: d.dest, weight: d.weight, agentState: d.agentState })), raw };
   });
 
   await phase('load-one-server', async () => {
@@ -103,7 +136,7 @@ try {
       return w[RS.rs2] <= 42;
     }, 60_000, 500);
     const after = requests(150);
-    return { before, after, rs2Series: series, table: await table() };
+    return { before, after, rs2Series: series, raw: snapshot() };
   });
 
   await phase('sorry-server', async () => {
@@ -127,7 +160,7 @@ try {
     const samples = [];
     const end = performance.now() + 30_000;
     while (performance.now() < end) {
-      samples.push({ t: now(), table: await table() });
+      samples.push({ t: now(), raw: snapshot() });
       await sleep(1_000);
     }
     const st = await status();
@@ -147,19 +180,38 @@ try {
   });
 
   await phase('sigkill-and-restart', async () => {
-    const before = await weights();
-    director.kill('SIGKILL');
-    await sleep(3_000);
-    const afterKill = await weights();
+    // Away from its configured weight, so a restarted director that did not start from the kernel's would show it.
     setLoad('rs1', 50);
-    startDirector();
+    await until('rs1 near 50 before the kill', async () => near50((await weights())[RS.rs1]), 60_000, 500);
+    const killed = await stopDirector('SIGKILL');
+    setLoad('rs1', 0);
     const series = [await weights()];
-    await until('rs1 at weight 50 under the restarted director', async () => {
+    startDirector();
+    await until('rs1 back at 100 under the restarted director', async () => {
       const w = await weights();
       if (JSON.stringify(w) !== JSON.stringify(series.at(-1))) series.push(w);
-      return w[RS.rs1] === 50;
+      return w[RS.rs1] === 100;
     }, 90_000, 500);
-    return { before, afterKill, series };
+    return { killed, series };
+  });
+
+  await phase('sigterm-leave', async () => {
+    setLoad('rs1', 50);
+    await until('rs1 near 50 before SIGTERM', async () => near50((await weights())[RS.rs1]), 60_000, 500);
+    const before = snapshot();
+    const stopped = await stopDirector('SIGTERM');
+    return { before, stopped, after: snapshot() };
+  });
+
+  await phase('sigterm-restore', async () => {
+    // rs1 is near 50 (its load is still 50): a director that restores on exit must write its configured 100 back.
+    const rs1 = (await weights())[RS.rs1];
+    startDirector('/tmp/director-restore.json');
+    await directorSettled(rs1);
+    const before = snapshot();
+    const stopped = await stopDirector('SIGTERM');
+    director = undefined;
+    return { before, stopped, after: snapshot() };
   });
 
 } catch (err) {
@@ -167,7 +219,7 @@ try {
 }
 keepalived?.kill('SIGTERM');
 results.keepalivedLog = kaLog.split('\n').filter((l) => /Removing|Adding|service|Disabling|Enabling|Error|Unknown/i.test(l)).slice(-40);
-results.directorLog = directorLog.split('\n').filter((l) => /weight \d+ → |sorry|ALARM|absent|outside|adopt|stale/i.test(l)).slice(-80);
+results.directorLog = directorLog.split('\n').filter((l) => /weight \d+ → |sorry|ALARM|absent|outside|adopt|stale/i.test(l)).slice(-200);
 director?.kill('SIGTERM');
 for (const a of Object.values(agents)) a.kill('SIGTERM');
 writeFileSync('/lvsf-share/results.json', JSON.stringify(results, null, 1));

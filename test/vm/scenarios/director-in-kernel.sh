@@ -56,13 +56,17 @@ cat > /tmp/director.json <<'DIR'
 }
 DIR
 
+# The same director, writing the configured weights back when it stops.
+sed 's/"id": "vm-director",/"id": "vm-director", "onExit": "restore",/' /tmp/director.json > /tmp/director-restore.json
+grep -q '"onExit": "restore"' /tmp/director-restore.json
+
 for rs in rs1 rs2 rs3; do
   echo 0 > "/tmp/$rs.load"
   cat > "/tmp/$rs.json" <<AG
 { "id": "$rs", "directors": [{ "url": "ws://10.0.1.1:7654", "token": "vm-token-$rs-0123456789" }],
   "sampleInterval": "1s", "reportInterval": "1s", "logLevel": "warn",
-  "plugins": [{ "name": "demo_load", "module": "$REPO_DIR/director/demo/demo-load.mjs", "interval": "1s", "timeout": "900ms", "options": { "file": "/tmp/$rs.load" } }] }
+  "plugins": [{ "name": "demo_load", "module": "$REPO_DIR/demo/demo-load.mjs", "interval": "1s", "timeout": "900ms", "options": { "file": "/tmp/$rs.load" } }] }
 AG
 done
 
-REPO_DIR="$REPO_DIR" timeout 330 node test/vm/scenarios/director-in-kernel.mjs
+REPO_DIR="$REPO_DIR" timeout 560 node test/vm/scenarios/director-in-kernel.mjs
