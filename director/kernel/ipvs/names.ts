@@ -34,6 +34,16 @@ export interface DestFigures {
   readonly cps?: number;
 }
 
+/** ipvsadm's options that name a forwarding method, short and long. */
+export const METHOD_OF_FLAG: Readonly<Record<string, Method>> = { '-m': 'masq', '--masquerading': 'masq', '-g': 'route', '--gatewaying': 'route', '-i': 'tunnel', '--ipip': 'tunnel' };
+
+/** ipvsadm's options that name a service's kind, short and long. */
+export const PROTOCOL_OF_FLAG: Readonly<Record<string, ServiceProtocol>> = { '-t': 'tcp', '--tcp-service': 'tcp', '-u': 'udp', '--udp-service': 'udp', '--sctp-service': 'sctp', '-f': 'fwm', '--fwmark-service': 'fwm' };
+
+/** What ipvsadm gives a service added without -s, and a destination added without a method. */
+export const IPVSADM_DEFAULT_SCHEDULER = 'wlc';
+export const IPVSADM_DEFAULT_METHOD: Method = 'route';
+
 const PROTOCOL_FLAG: Readonly<Record<AddressProtocol, string>> = { tcp: '-t', udp: '-u', sctp: '--sctp-service' };
 
 /** `10.0.1.11:80`, `[2001:db8::11]:80`: a destination's id within its service, as ipvsadm prints it. */

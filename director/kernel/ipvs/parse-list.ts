@@ -34,20 +34,20 @@ export function parseList(text: string, what: string): ListCounters {
         return;
       }
       if (!current || !columns) throw new IpvsParseError(where, 'destination line before its service or header');
-      const dest = splitHostPort(tokens[1]!, where);
+      const dest = splitHostPort(tokens[1] ?? '', where);
       const values = tokens.slice(2).filter((t) => /^\d+$/.test(t) || /^\d+[KMG]$/.test(t));
       const numeric = columns.filter((c) => c !== 'Forward');
       if (values.length !== numeric.length) throw new IpvsParseError(where, `expected ${numeric.length} numbers (${numeric.join(', ')}), got ${values.length} (use --exact)`);
       const rec: Record<string, number> = {};
       numeric.forEach((c, k) => {
-        const v = values[k]!;
+        const v = values[k] ?? '';
         if (!/^\d+$/.test(v)) throw new IpvsParseError(where, `${c} is abbreviated (${v}): read with --exact`);
         rec[c] = Number(v);
       });
       current.set(destIdOf(dest), rec);
       return;
     }
-    const protocol = PROTO[tokens[0]!];
+    const protocol = PROTO[tokens[0] ?? ''];
     if (!protocol) throw new IpvsParseError(where, `unexpected line: ${line.slice(0, 80)}`);
     const id =
       protocol === 'fwm'

@@ -1,23 +1,22 @@
 // Parses `ipvsadm -Sn` (the table as re-playable -A/-a commands) into the model: weights, methods, thresholds.
 import { IpvsParseError } from '../../errors.js';
 import type { Dest, IpvsTable } from './model.js';
-import { destIdOf, serviceIdOf, type Method, type ServiceProtocol, type ServiceRef } from './names.js';
+import { destIdOf, IPVSADM_DEFAULT_METHOD, IPVSADM_DEFAULT_SCHEDULER, METHOD_OF_FLAG, PROTOCOL_OF_FLAG, serviceIdOf, type Method, type ServiceRef } from './names.js';
 
 /** "10.0.0.1:80" or "[2001:db8::1]:80" → address and port. */
 export function splitHostPort(text: string, where: string): { address: string; port: number } {
   const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(text) ?? /^([0-9.]+):(\d+)$/.exec(text);
-  if (!m) throw new IpvsParseError(where, `not an address:port: ${text}`);
-  return { address: m[1]!, port: Number(m[2]) };
+  const address = m?.[1];
+  if (address === undefined) throw new IpvsParseError(where, `not an address:port: ${text}`);
+  return { address, port: Number(m?.[2]) };
 }
 
-const METHODS: Record<string, Method> = { '-m': 'masq', '--masquerading': 'masq', '-g': 'route', '--gatewaying': 'route', '-i': 'tunnel', '--ipip': 'tunnel' };
-const PROTOCOLS: Record<string, ServiceProtocol> = { '-t': 'tcp', '--tcp-service': 'tcp', '-u': 'udp', '--udp-service': 'udp', '--sctp-service': 'sctp', '-f': 'fwm', '--fwmark-service': 'fwm' };
 
 type MutableService = ServiceRef & { id: string; scheduler: string; options: string[]; dests: Map<string, Dest> };
 
 function readService(tokens: string[], where: string): { ref: ServiceRef; rest: string[] } {
-  const flag = tokens[0]!;
-  const protocol = PROTOCOLS[flag];
+  const flag = tokens[0] ?? '';
+  const protocol = PROTOCOL_OF_FLAG[flag];
   const value = tokens[1];
   if (!protocol || value === undefined) throw new IpvsParseError(where, `expected a service (-t/-u/--sctp-service/-f), got ${flag}`);
   if (protocol === 'fwm') {
@@ -38,10 +37,10 @@ export function parseSave(text: string): IpvsTable {
     const cmd = tokens.shift();
     if (cmd === '-A') {
       const s = readService(tokens, where);
-      let scheduler = 'wlc';
+      let scheduler = IPVSADM_DEFAULT_SCHEDULER;
       const options: string[] = [];
       for (let k = 0; k < s.rest.length; k++) {
-        const t = s.rest[k]!;
+        const t = s.rest[k] ?? '';
         if (t === '-s' || t === '--scheduler') scheduler = s.rest[++k] ?? scheduler;
         else options.push(t);
       }
@@ -54,19 +53,19 @@ export function parseSave(text: string): IpvsTable {
       const svc = services.get(serviceIdOf(s.ref));
       if (!svc) throw new IpvsParseError(where, `destination of a service not declared before it: ${serviceIdOf(s.ref)}`);
       let dest: { address: string; port: number } | undefined;
-      let method: Method = 'route';
+      let method: Method = IPVSADM_DEFAULT_METHOD;
       let weight = 1;
       let upper = 0;
       let lower = 0;
       for (let k = 0; k < s.rest.length; k++) {
-        const t = s.rest[k]!;
+        const t = s.rest[k] ?? '';
         const num = (): number => {
           const v = Number(s.rest[++k]);
           if (!Number.isInteger(v) || v < 0) throw new IpvsParseError(where, `${t} needs a whole number`);
           return v;
         };
         if (t === '-r' || t === '--real-server') dest = splitHostPort(s.rest[++k] ?? '', where);
-        else if (METHODS[t]) method = METHODS[t]!;
+        else if (METHOD_OF_FLAG[t] !== undefined) method = METHOD_OF_FLAG[t] ?? method;
         else if (t === '-w' || t === '--weight') weight = num();
         else if (t === '-x' || t === '--u-threshold') upper = num();
         else if (t === '-y' || t === '--l-threshold') lower = num();

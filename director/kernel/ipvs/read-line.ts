@@ -2,7 +2,7 @@
 // names, with the ports ipvsadm fills in or forces, and the syntax errors at which ipvsadm -R stops.
 import { isIP } from 'node:net';
 import type { Dest } from './model.js';
-import type { AddressProtocol, DestRef, Method, ServiceRef } from './names.js';
+import { IPVSADM_DEFAULT_METHOD, IPVSADM_DEFAULT_SCHEDULER, METHOD_OF_FLAG, PROTOCOL_OF_FLAG, type DestRef, type Method, type ServiceRef } from './names.js';
 
 export type RestoreLine =
   | { readonly command: '-A'; readonly service: ServiceRef; readonly scheduler: string; readonly options: readonly string[] }
@@ -14,8 +14,6 @@ export type ReadResult =
   /** `stops`: ipvsadm exits here, so -R runs none of the lines after it. `reason`: what ipvsadm prints. */
   | { readonly ok: false; readonly stops: boolean; readonly reason: string };
 
-const PROTOCOLS: Readonly<Record<string, AddressProtocol | 'fwm'>> = { '-t': 'tcp', '--tcp-service': 'tcp', '-u': 'udp', '--udp-service': 'udp', '--sctp-service': 'sctp', '-f': 'fwm', '--fwmark-service': 'fwm' };
-const METHODS: Readonly<Record<string, Method>> = { '-m': 'masq', '--masquerading': 'masq', '-g': 'route', '--gatewaying': 'route', '-i': 'tunnel', '--ipip': 'tunnel' };
 /** ipvsadm reads -w, -x and -y as whole numbers from 0 to INT_MAX; the kernel takes any weight in that range. */
 const NUMBERS: Readonly<Record<string, { field: 'weight' | 'upper' | 'lower'; name: string }>> = {
   '-w': { field: 'weight', name: 'weight' },
@@ -30,8 +28,9 @@ const INT_MAX = 2 ** 31 - 1;
 /** "10.0.0.1:80", "[2001:db8::1]:80", or an address alone (port undefined). */
 function hostPort(text: string): { address: string; port: number | undefined } | undefined {
   const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text) ?? /^([0-9.]+)(?::(\d+))?$/.exec(text);
-  if (!m || !isIP(m[1]!) || (m[2] !== undefined && Number(m[2]) > 65_535)) return undefined;
-  return { address: m[1]!, port: m[2] === undefined ? undefined : Number(m[2]) };
+  const address = m?.[1];
+  if (address === undefined || !isIP(address) || (m?.[2] !== undefined && Number(m[2]) > 65_535)) return undefined;
+  return { address, port: m?.[2] === undefined ? undefined : Number(m[2]) };
 }
 
 const stop = (reason: string): ReadResult => ({ ok: false, stops: true, reason });
@@ -41,7 +40,7 @@ const missing = (option: string, command: string) => stop(`You need to supply th
 export function readRestoreLine(text: string): ReadResult {
   const [command, flag, value, ...rest] = text.trim().split(/\s+/);
   if (command !== '-A' && command !== '-a' && command !== '-e' && command !== '-d') return { ok: false, stops: false, reason: `${command}: not a command this table applies` };
-  const protocol = PROTOCOLS[flag ?? ''];
+  const protocol = PROTOCOL_OF_FLAG[flag ?? ''];
   if (!protocol || value === undefined) return missing('service-address', command);
   let service: ServiceRef;
   if (protocol === 'fwm') {
@@ -53,24 +52,25 @@ export function readRestoreLine(text: string): ReadResult {
     service = { protocol, address: hp.address, port: hp.port };
   }
   if (command === '-A') {
-    let scheduler = 'wlc';
+    let scheduler = IPVSADM_DEFAULT_SCHEDULER;
     const options: string[] = [];
     for (let k = 0; k < rest.length; k++) {
-      if (rest[k] === '-s' || rest[k] === '--scheduler') scheduler = rest[++k] ?? scheduler;
-      else options.push(rest[k]!);
+      const t = rest[k] ?? '';
+      if (t === '-s' || t === '--scheduler') scheduler = rest[++k] ?? scheduler;
+      else options.push(t);
     }
     return { ok: true, line: { command, service, scheduler, options } };
   }
   let real: { address: string; port: number | undefined } | undefined;
-  let method: Method = 'route';
+  let method: Method = IPVSADM_DEFAULT_METHOD;
   const numbers = { weight: 1, upper: 0, lower: 0 };
   for (let k = 0; k < rest.length; k++) {
-    const t = rest[k]!;
+    const t = rest[k] ?? '';
     const number = NUMBERS[t];
     if (t === '-r' || t === '--real-server') {
       real = hostPort(rest[++k] ?? '');
       if (!real) return stop('illegal real server address[:port] specified');
-    } else if (METHODS[t]) method = METHODS[t]!;
+    } else if (METHOD_OF_FLAG[t] !== undefined) method = METHOD_OF_FLAG[t] ?? method;
     else if (number) {
       const v = rest[++k] ?? '';
       if (!/^\d+$/.test(v) || Number(v) > INT_MAX) return stop(`illegal ${number.name} specified`);
