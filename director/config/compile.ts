@@ -6,7 +6,7 @@ import type { RealServerSettings, ServiceSettings, SorryServerSettings } from '.
 import { compileExpression, type CompiledExpression } from '../core/expression.js';
 import { isBuiltinVariable } from '../core/variables.js';
 import { ExpressionInvalidError } from '../errors.js';
-import { destIdOf, serviceIdOf, type ServiceRef } from '../kernel/ipvs/names.js';
+import { destIdOf, serviceIdOf, type Method, type ServiceRef } from '../kernel/ipvs/names.js';
 import type { DirectorConfig } from './director-config.js';
 import { layerDefaults, type LayeredConfig, type LayeredService } from './layer-defaults.js';
 import type { AgentEntryFile, DirectorConfigFile } from './schema.js';
@@ -54,13 +54,25 @@ function expressionOf(svc: LayeredService, ctx: ServiceContext): CompiledExpress
   }
 }
 
+/**
+ * A destination's port as the kernel will hold it. Under a fwmark service a destination without a port is stored with
+ * port 0 (NAT and DR alike). Under a service with an address, port 0 names nothing, and ipvsadm puts DR and tunnel
+ * destinations on the service's own port whatever they ask for, so only masq may map to another port.
+ */
+function destPortOf(svc: LayeredService, d: { readonly port?: number; readonly method: Method }, key: string, bad: Bad): number {
+  if (svc.fwmark !== undefined) return d.port ?? 0;
+  const port = d.port ?? svc.port;
+  if (port === undefined || port === 0) return bad(`${key}.port`, 'a destination of a service with an address needs a port from 1 to 65535');
+  if (d.method !== 'masq' && port !== svc.port) return bad(`${key}.port`, `a ${d.method} destination takes the service's port ${svc.port ?? ''} (ipvsadm forces it); only masq may use another port`);
+  return port;
+}
+
 function realServersOf(svc: LayeredService, key: string, destIds: Set<string>, ctx: ServiceContext): RealServerSettings[] {
   const { bad } = ctx;
   return svc.realServers.map((rs, ri) => {
     const rkey = `${key}.realServers[${ri}]`;
     if (!ctx.tokens.has(rs.agent)) bad(`${rkey}.agent`, `agent ${rs.agent} is not listed under agents`);
-    const port = rs.port;
-    if (port === undefined) return bad(`${rkey}.port`, 'a real server of a fwmark service needs a port');
+    const port = destPortOf(svc, rs, rkey, bad);
     const id = destIdOf({ address: rs.address, port });
     if (destIds.has(id)) bad(`${rkey}.address`, `${id} is listed twice in ${svc.name}`);
     destIds.add(id);
@@ -87,8 +99,7 @@ function realServersOf(svc: LayeredService, key: string, destIds: Set<string>, c
 function sorryServersOf(svc: LayeredService, key: string, destIds: Set<string>, ctx: ServiceContext): SorryServerSettings[] {
   const { bad } = ctx;
   return svc.sorryServers.map((ss, i) => {
-    const port = ss.port;
-    if (port === undefined) return bad(`${key}.sorryServers[${i}].port`, 'a sorry server of a fwmark service needs a port');
+    const port = destPortOf(svc, ss, `${key}.sorryServers[${i}]`, bad);
     const id = destIdOf({ address: ss.address, port });
     if (destIds.has(id)) bad(`${key}.sorryServers[${i}].address`, `${id} is also a real server of ${svc.name}`);
     destIds.add(id);

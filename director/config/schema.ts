@@ -12,6 +12,8 @@ const duration = (min: number, max: number) =>
   durationMsSchema.pipe(z.number().min(min, `must be at least ${min}ms`).max(max, `must be at most ${max / 1000}s`));
 const address = z.string().refine((a) => isIP(a) !== 0, 'must be an IPv4 or IPv6 address');
 const port = z.int().min(1).max(65_535);
+/** A destination's port: 0 is how the kernel stores a destination of a fwmark service added without one. */
+const destPort = z.int().min(0).max(65_535);
 const weight = z.int().min(0).max(65_535);
 const method = z.enum(METHODS);
 const threshold = z.int().min(0).max(2 ** 31 - 1);
@@ -51,7 +53,7 @@ const policySchema = z.strictObject(policyFields);
 
 const realServerSchema = z.strictObject({
   address,
-  port: port.optional(),
+  port: destPort.optional(),
   agent: agentIdSchema,
   weight: weight.optional(),
   method: method.optional(),
@@ -64,7 +66,7 @@ const realServerSchema = z.strictObject({
 
 const sorryServerSchema = z.strictObject({
   address,
-  port: port.optional(),
+  port: destPort.optional(),
   method: method.optional(),
   weight: z.int().min(1).max(65_535).optional(),
 });

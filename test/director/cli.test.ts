@@ -43,7 +43,7 @@ describe('lvs-feedback director --check', () => {
 
   it.each([
     ['the schema', 'services[0].realServers[1].weight', (d: Record<string, any>) => (d.services[0].realServers[1].weight = 70_000)],
-    ['the compiler', 'services[1].realServers[0].port', (d: Record<string, any>) => delete d.services[1].realServers[0].port],
+    ['the compiler', 'services[0].realServers[0].port', (d: Record<string, any>) => Object.assign(d.services[0].realServers[0], { port: 8080, method: 'route' })],
     ['the token file', 'agents[1].tokenFile', (d: Record<string, any>) => (d.agents[1].tokenFile = 'missing.token')],
   ])('exits 78 with CONFIG_INVALID naming the key a bad config breaks (found by %s)', async (_by, key, patch) => {
     const file = writeConfig(`bad-${key}.yaml`, patch);
