@@ -35,9 +35,8 @@ export function estimateCapacity(i: CapacityInputs, s: CapacitySettings): Capaci
   const util = i.utilPct === undefined ? undefined : i.utilPct / 100;
   if (rate === undefined) return { note: 'capacity unknown: no connection rate' };
   if (util === undefined) return { rate, note: 'capacity unknown: no cpu_util_pct' };
-  if (util < s.utilizationFloor || rate <= 0) {
-    return { rate, note: `capacity unknown: utilisation ${pct(util)} below floor ${pct(s.utilizationFloor)}` };
-  }
+  if (rate <= 0) return { rate, note: `capacity unknown: no completed connections (rate ${fmt(rate)}/s at ${pct(util)} util)` };
+  if (util < s.utilizationFloor) return { rate, note: `capacity unknown: utilisation ${pct(util)} below floor ${pct(s.utilizationFloor)}` };
   const capacity = rate / util;
   return { capacity, rate, note: `capacity ${fmt(capacity)}/s = ${fmt(rate)}/s ÷ ${pct(util)} util` };
 }
