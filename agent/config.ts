@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { AGENT_DEFAULTS } from './defaults.js';
 import { durationMsSchema } from '../shared/duration.js';
 import { ConfigInvalidError, describeError } from '../shared/errors.js';
-import { freezeDeep, loadConfigFile, validateConfig } from '../shared/config-file.js';
+import { loadConfigFile, validateConfig } from '../shared/config-file.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
 import { LOG_LEVELS } from '../shared/logging.js';
 import { agentIdSchema } from '../shared/protocol/messages.js';
 import { pluginListSchema, toPluginSpec } from './plugins/plugin-config.js';
@@ -89,7 +90,7 @@ function resolveConfig(file: AgentConfigFile, source: string, baseDir: string, r
     if (!token) throw new ConfigInvalidError(source, `directors[${i}].tokenFile`, `${path} is empty`);
     return { url: d.url, token, tokenSource: path, ...(d.caFile ? { caFile: resolve(baseDir, d.caFile) } : {}) };
   });
-  return freezeDeep({
+  return deepFreeze({
     id,
     directors,
     procRoot: resolve(baseDir, file.procRoot),

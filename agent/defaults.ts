@@ -1,5 +1,5 @@
 // Every default value and fixed limit of the agent, in one frozen place, so docs, config and code agree.
-import { deepFreeze } from '../shared/defaults.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
 
 const NO_PORTS: readonly number[] = [];
 

@@ -1,5 +1,5 @@
 // Every default value and fixed limit of the director, in one frozen place, so docs, config and code agree.
-import { deepFreeze } from '../shared/defaults.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
 import type { LOG_LEVELS } from '../shared/logging.js';
 import type { AddressProtocol, Method } from './kernel/ipvs/names.js';
 

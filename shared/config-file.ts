@@ -2,16 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { deepFreeze } from './deep-freeze.js';
 import { ConfigInvalidError, ConfigUnreadableError, LvsfError, messageOf } from './errors.js';
-
-/** Recursively freezes a validated config. */
-export function freezeDeep<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) freezeDeep(inner);
-  }
-  return value;
-}
 
 /** Joins a zod issue path the way the YAML reads: `plugins[2].timeout`. */
 export function formatKeyPath(path: readonly PropertyKey[]): string {
@@ -41,7 +33,7 @@ export function validateConfig<S extends z.ZodType>(schema: S, data: unknown, so
     if (cause instanceof LvsfError) reason = cause.message;
     throw new ConfigInvalidError(source, key, reason);
   }
-  return freezeDeep(result.data);
+  return deepFreeze(result.data);
 }
 
 /** Reads, parses and validates a YAML config file. */

@@ -1,13 +1,5 @@
-// The protocol's fixed limits, which both sides must agree on, and the deep freeze every side's defaults use.
-
-/** Deep-freezes plain objects and arrays (not RegExps: matching writes their lastIndex) so no default changes. */
-export function deepFreeze<T>(value: T): T {
-  if (Array.isArray(value) || (value && Object.getPrototypeOf(value) === Object.prototype)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
+// The protocol's fixed limits, which both sides must agree on.
+import { deepFreeze } from './deep-freeze.js';
 
 export const PROTOCOL = deepFreeze({
   /** Versions this build speaks; an agent and a director must share one. */

@@ -1,6 +1,6 @@
 // Turns a validated config file into the director's settings: defaults layered, tokens read, expressions compiled.
 import { resolve } from 'node:path';
-import { freezeDeep } from '../../shared/config-file.js';
+import { deepFreeze } from '../../shared/deep-freeze.js';
 import { ConfigInvalidError, messageOf } from '../../shared/errors.js';
 import type { RealServerSettings, ServiceSettings, SorryServerSettings } from '../core/core-config.js';
 import { compileExpression, type CompiledExpression } from '../core/expression.js';
@@ -172,7 +172,7 @@ function compileLayered(config: LayeredConfig, source: string, baseDir: string, 
     return compileService(svc, key, ref, serviceId, ctx);
   });
 
-  return freezeDeep({
+  return deepFreeze({
     id: config.id,
     listen: config.listen,
     ...(config.tls ? { tls: { certFile: resolve(baseDir, config.tls.certFile), keyFile: resolve(baseDir, config.tls.keyFile) } } : {}),

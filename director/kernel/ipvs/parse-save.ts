@@ -1,14 +1,14 @@
 // Parses `ipvsadm -Sn` (the table as re-playable -A/-a commands) into the model: weights, methods, thresholds.
 import { IpvsParseError } from '../../errors.js';
+import { readHostPort } from './host-port.js';
 import type { Dest, IpvsTable } from './model.js';
 import { destIdOf, IPVSADM_DEFAULT_METHOD, IPVSADM_DEFAULT_SCHEDULER, METHOD_OF_FLAG, PROTOCOL_OF_FLAG, serviceIdOf, type Method, type ServiceRef } from './names.js';
 
-/** "10.0.0.1:80" or "[2001:db8::1]:80" → address and port. */
+/** "10.0.0.1:80" or "[2001:db8::1]:80" → address and port; the port is required here. */
 export function splitHostPort(text: string, where: string): { address: string; port: number } {
-  const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(text) ?? /^([0-9.]+):(\d+)$/.exec(text);
-  const address = m?.[1];
-  if (address === undefined) throw new IpvsParseError(where, `not an address:port: ${text}`);
-  return { address, port: Number(m?.[2]) };
+  const hp = readHostPort(text);
+  if (hp === undefined || hp.port === undefined) throw new IpvsParseError(where, `not an address:port: ${text}`);
+  return { address: hp.address, port: hp.port };
 }
 
 

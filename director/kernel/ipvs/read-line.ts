@@ -1,6 +1,6 @@
 // Reads one ipvsadm -R line the way ipvsadm 1.31 does (measured on a real kernel): which service and destination it
 // names, with the ports ipvsadm fills in or forces, and the syntax errors at which ipvsadm -R stops.
-import { isIP } from 'node:net';
+import { readHostPort } from './host-port.js';
 import type { Dest } from './model.js';
 import { IPVSADM_DEFAULT_METHOD, IPVSADM_DEFAULT_SCHEDULER, METHOD_OF_FLAG, PROTOCOL_OF_FLAG, type DestRef, type Method, type ServiceRef } from './names.js';
 
@@ -25,14 +25,6 @@ const NUMBERS: Readonly<Record<string, { field: 'weight' | 'upper' | 'lower'; na
 };
 const INT_MAX = 2 ** 31 - 1;
 
-/** "10.0.0.1:80", "[2001:db8::1]:80", or an address alone (port undefined). */
-function hostPort(text: string): { address: string; port: number | undefined } | undefined {
-  const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text) ?? /^([0-9.]+)(?::(\d+))?$/.exec(text);
-  const address = m?.[1];
-  if (address === undefined || !isIP(address) || (m?.[2] !== undefined && Number(m[2]) > 65_535)) return undefined;
-  return { address, port: m?.[2] === undefined ? undefined : Number(m[2]) };
-}
-
 const stop = (reason: string): ReadResult => ({ ok: false, stops: true, reason });
 const COMMAND_NAMES: Readonly<Record<string, string>> = { '-A': 'add-service', '-a': 'add-server', '-e': 'edit-server', '-d': 'delete-server' };
 const missing = (option: string, command: string) => stop(`You need to supply the '${option}' option for the '${COMMAND_NAMES[command]}' command`);
@@ -47,7 +39,7 @@ export function readRestoreLine(text: string): ReadResult {
     if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 2 ** 32 - 1) return stop(`invalid fwmark value \`${value}' specified`);
     service = { protocol, fwmark: Number(value) };
   } else {
-    const hp = hostPort(value);
+    const hp = readHostPort(value);
     if (!hp || hp.port === undefined) return stop('illegal virtual server address[:port] specified');
     service = { protocol, address: hp.address, port: hp.port };
   }
@@ -68,7 +60,7 @@ export function readRestoreLine(text: string): ReadResult {
     const t = rest[k] ?? '';
     const number = NUMBERS[t];
     if (t === '-r' || t === '--real-server') {
-      real = hostPort(rest[++k] ?? '');
+      real = readHostPort(rest[++k] ?? '');
       if (!real) return stop('illegal real server address[:port] specified');
     } else if (METHOD_OF_FLAG[t] !== undefined) method = METHOD_OF_FLAG[t] ?? method;
     else if (number) {
