@@ -91,7 +91,7 @@ function realServersOf(svc: LayeredService, key: string, destIds: Set<string>, c
       minWeight: rs.minWeight,
       maxWeight: rs.maxWeight,
       method: rs.method,
-      thresholds: { upper: rs.upperThreshold, lower: rs.lowerThreshold, ...(from ? { upperFrom: from } : {}) },
+      thresholds: { owned: rs.thresholdsOwned, upper: rs.upperThreshold, lower: rs.lowerThreshold, ...(from ? { upperFrom: from } : {}) },
     };
   });
 }

@@ -17,6 +17,8 @@ export interface LayeredExpression {
 export interface LayeredRealServer extends Required<Omit<RealServerFile, 'port' | 'upperThresholdFrom'>> {
   readonly port?: number;
   readonly upperThresholdFrom?: string;
+  /** The file names a threshold for this real server: lvs-feedback owns its thresholds (else someone else does). */
+  readonly thresholdsOwned: boolean;
 }
 
 /** A sorry server with every key set; its port as for real servers. */
@@ -121,7 +123,7 @@ function layerService(svc: ServiceFile, index: number, block: PolicyFile | undef
     damping: { ...DAMPING, ...setKeysOf(blockDamping), ...setKeysOf(damping) },
     capacity: { ...CAPACITY, ...setKeysOf(blockCapacity), ...setKeysOf(capacity) },
     fallback: { ...FALLBACK, ...setKeysOf(blockFallback), ...setKeysOf(fallback) },
-    realServers: realServers.map((rs) => ({ ...D.realServer, port: flat.port, minWeight: flat.minWeight, maxWeight: flat.maxWeight, ...setKeysOf(rs), address: rs.address, agent: rs.agent })),
+    realServers: realServers.map((rs) => ({ ...D.realServer, port: flat.port, minWeight: flat.minWeight, maxWeight: flat.maxWeight, ...setKeysOf(rs), address: rs.address, agent: rs.agent, thresholdsOwned: rs.upperThreshold !== undefined || rs.lowerThreshold !== undefined || rs.upperThresholdFrom !== undefined })),
     sorryServers: (sorryServers ?? SERVICE.sorryServers).map((ss) => ({ ...D.sorryServer, port: flat.port, ...setKeysOf(ss), address: ss.address })),
   };
 }

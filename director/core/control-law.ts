@@ -5,6 +5,9 @@ import type { CompiledExpression } from './expression.js';
 import type { DestState } from './state.js';
 import type { Target } from './target.js';
 
+/** The least weight the capacity estimate alone gives a live server (the penalty expression may still give 0). */
+const MIN_MEASURABLE_WEIGHT = 1;
+
 /** Variables that come from the config, not from measurements: they add nothing to an explanation. */
 const CONSTANT_VARIABLES = new Set(['base_weight', 'reference_weight']);
 
@@ -26,12 +29,19 @@ function expressionTarget(expression: CompiledExpression, d: DestState, scope: R
 /** Capacity mode: the reference weight times this server's share of the mean capacity, times the penalty (0..1). */
 function capacityTarget(svc: CapacityServiceSettings, d: DestState, scope: ReadonlyMap<string, number>, capacityNote: string | undefined, meanCapacity: number | undefined): Target {
   if (meanCapacity === undefined || meanCapacity <= 0) {
+    // No server's capacity is known: weights are kept, except that a server at 0 comes back as an average one.
+    if (d.weight === 0) return { weight: svc.referenceWeight, reason: `${capacityNote ?? 'capacity unknown'}, no server's capacity known: back from 0 at the reference weight ${svc.referenceWeight}` };
     return { weight: d.weight, reason: `weight kept: ${capacityNote ?? 'capacity unknown'}`, holdKind: 'capacity-unknown' };
   }
   // A server whose capacity is not known yet is taken to be average (as gRPC does for endpoints without a weight).
   const share = d.capacity === undefined ? 1 : d.capacity / meanCapacity;
   let target = svc.referenceWeight * share;
   let reason = d.capacity === undefined ? `${capacityNote ?? 'capacity unknown'}: taken as the mean` : `${capacityNote ?? `capacity ${fmt(d.capacity)}/s`}, share ${fmt(share)} of mean`;
+  if (target < MIN_MEASURABLE_WEIGHT) {
+    // The estimate alone never quiesces: at weight 0 no connection would reach the server to measure it again.
+    target = MIN_MEASURABLE_WEIGHT;
+    reason = `${reason}, at least ${MIN_MEASURABLE_WEIGHT} to stay measurable`;
+  }
   if (svc.expression) {
     const r = svc.expression.evaluate(scope);
     if (!r.ok) return { weight: d.weight, reason: `weight kept: penalty ${r.why}`, holdKind: `input:${r.why}` };

@@ -45,6 +45,12 @@ export interface FallbackSettings {
 }
 
 export interface ThresholdSettings {
+  /**
+   * Whether lvs-feedback owns this destination's thresholds: only when its config names one (upperThreshold,
+   * lowerThreshold or upperThresholdFrom). Otherwise they are whoever else's (keepalived's uthreshold/lthreshold, a
+   * person's) and every write restates what the kernel has.
+   */
+  readonly owned: boolean;
   /** Upper connection threshold (-x); 0 = none. */
   readonly upper: number;
   /** Lower connection threshold (-y); 0 lets the kernel use 3/4 of upper. */

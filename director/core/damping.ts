@@ -49,11 +49,12 @@ export function damp(input: DampingInput, s: DampingSettings): DampingResult {
 
 /**
  * The slow-start ceiling: from `slowStartFromPct` % of the target up to all of it, linearly over `slowStartMs`,
- * never below the weight the server had when the ramp began. Undefined once the ramp is over.
+ * never below the weight the server had when the ramp began, and never below 1: a server leaving 0 for a small target
+ * gets weight 1 at once instead of waiting out the whole ramp at 0. Undefined once the ramp is over.
  */
 export function slowStartCap(target: number, from: number, startedAt: number, now: number, s: DampingSettings): number | undefined {
   if (s.slowStartMs <= 0 || now - startedAt >= s.slowStartMs) return undefined;
   const frac = Math.max(0, (now - startedAt) / s.slowStartMs);
   const p0 = s.slowStartFromPct / 100;
-  return Math.max(from, target * (p0 + (1 - p0) * frac));
+  return Math.max(from, 1, target * (p0 + (1 - p0) * frac));
 }

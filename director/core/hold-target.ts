@@ -1,4 +1,4 @@
-// What a destination does while its agent cannot move it: absent, edited by someone else, waiting, blackout, stale.
+// What a destination does while its agent cannot move it: absent, out or edited by someone else, waiting, blackout, stale.
 import type { AgentStanding } from './agent-phase.js';
 import { clampWeight } from './clamp-weight.js';
 import type { RealServerSettings, ServiceSettings } from './core-config.js';
@@ -9,6 +9,10 @@ import type { Target } from './target.js';
 /** The hold for a destination whose agent is not live (or that is out of control's reach), undefined when live. */
 export function holdTarget(svc: ServiceSettings, rs: RealServerSettings, d: DestState, standing: AgentStanding, now: number): Target | undefined {
   if (!d.present) return { weight: undefined, reason: 'absent from the kernel table', holdKind: 'absent' };
+  if (d.zeroedOutside !== undefined) {
+    const how = d.zeroedOutside === 'edit' ? 'set to 0 outside lvs-feedback' : 'at weight 0 when first seen';
+    return { weight: undefined, reason: `${how}: out until someone else raises it (lvs-feedback never does)`, holdKind: 'out' };
+  }
   if (d.heldUntil !== undefined && now < d.heldUntil) {
     return { weight: d.weight, reason: `edited outside lvs-feedback, held for ${Math.ceil((d.heldUntil - now) / 1000)}s more`, holdKind: 'external-edit' };
   }

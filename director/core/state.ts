@@ -42,7 +42,12 @@ export interface DestState {
   /** The weight last seen in the kernel, to tell an edit by someone else from a write of ours that did not land. */
   kernelWeight?: number;
   lastWriteAt?: number;
-  slowStart?: { startedAt: number; from: number };
+  slowStart?: SlowStart;
+  /**
+   * Set to 0 by someone else (a health checker such as keepalived with inhibit_on_failure, or a person), or found at 0
+   * when first seen: "out". lvs-feedback never raises it; when someone else raises it, that is a return (slow start).
+   */
+  zeroedOutside?: 'edit' | 'found';
   /** Estimated capacity: connections per second at full CPU. */
   capacity?: number;
   /** Smoothed new-connection rate the kernel reports for this destination. */
@@ -57,6 +62,23 @@ export interface DestState {
   reason: string;
   /** Stable kind of the reason the weight is held (for logging a hold once), absent when under control. */
   holdKind?: string;
+}
+
+/** Why a destination is ramping up, which decides how the ramp begins and how it is explained. */
+export type SlowStartCause =
+  /** Back in the kernel's table after a health checker removed it: it starts low at once. */
+  | 'returned'
+  /** Raised from 0 by someone else (a health checker's restore): it starts low at once. */
+  | 'raised'
+  /** Leaving a weight 0 lvs-feedback itself set (quiesced, overloaded, stale): the ceiling grows from 0. */
+  | 'from-zero'
+  /** Its agent reports again after being stale: the ceiling grows from the weight it had. */
+  | 'agent-back';
+
+export interface SlowStart {
+  startedAt: number;
+  from: number;
+  cause: SlowStartCause;
 }
 
 export interface ServiceState {

@@ -38,7 +38,7 @@ export function step(settings: CoreSettings, previous: CoreState, obs: Observati
     judgeOverload(service, proposals, now, events);
     const damped = dampTowardTargets(service.svc, proposals, now);
     const plans = guardAgainstBlackHole(service, damped, events);
-    const decided = decide(service, plans, now);
+    const decided = decide(service, plans, now, events);
     dests.push(...decided.dests);
     services.push(decided.service);
   }

@@ -10,10 +10,12 @@ export interface Thresholds {
 }
 
 /**
- * Upper comes from `upperFrom` when that variable has a value, else from the config; 0 means none. Lower must stay
- * below upper: a configured lower that is not is replaced by ⌊3/4 of upper⌋ (what the kernel uses for 0).
+ * Thresholds lvs-feedback does not own are what the kernel has (`current`, adopted at every read). Owned ones: upper
+ * comes from `upperFrom` when that variable has a value, else from the config; 0 means none. Lower must stay below
+ * upper: a configured lower that is not is replaced by ⌊3/4 of upper⌋ (what the kernel uses for 0).
  */
-export function thresholdsFor(t: ThresholdSettings, scope: ReadonlyMap<string, number>): Thresholds {
+export function thresholdsFor(t: ThresholdSettings, scope: ReadonlyMap<string, number>, current: { readonly upper: number; readonly lower: number }): Thresholds {
+  if (!t.owned) return { upper: current.upper, lower: current.lower };
   let upper = t.upper;
   let note: string | undefined;
   if (t.upperFrom !== undefined) {

@@ -82,12 +82,15 @@ export class KernelTable {
         }
         continue;
       }
+      const owned = new Map(svc.realServers.map((rs) => [rs.id, rs.thresholds.owned]));
       for (const d of dests) {
         if (d.service !== svc.name || !d.changed || !d.present) continue;
         const have = live.dests.get(d.destId);
         if (!have) continue; // removed by someone else meanwhile: never re-added
-        // The forwarding method stays what the kernel has: an edit must restate it or ipvsadm resets it to -g.
-        lines.push(editLine(ref, { address: have.address, port: have.port, method: have.method, weight: d.weight, upper: d.upper, lower: d.lower }));
+        // An edit restates every field, or ipvsadm resets it (the method to -g, thresholds to 0): the method, and the
+        // thresholds lvs-feedback does not own, stay exactly what the kernel has.
+        const th = owned.get(d.destId) === true ? d : have;
+        lines.push(editLine(ref, { address: have.address, port: have.port, method: have.method, weight: d.weight, upper: th.upper, lower: th.lower }));
       }
       const wanted = new Set((services.find((s) => s.service === svc.name)?.sorryServers ?? []).map((s) => s.id));
       for (const sorry of svc.sorryServers) {

@@ -18,8 +18,8 @@ export interface RunOptions {
   tickMs?: number;
   /** Reports arriving at time t (called once per tick with the tick's time). */
   reports: (t: number, weights: ReadonlyMap<string, number>) => ReceivedReport[];
-  /** The kernel's table at time t, given what was decided; absent = no kernel view. */
-  kernel?: (t: number, weights: ReadonlyMap<string, number>) => KernelView | undefined;
+  /** The kernel's table at time t, given what was decided (the weights, and the last decisions); absent = no kernel view. */
+  kernel?: (t: number, weights: ReadonlyMap<string, number>, last: readonly DestDecision[]) => KernelView | undefined;
   state?: CoreState;
 }
 
@@ -37,7 +37,7 @@ export function runCore(settings: CoreSettings, o: RunOptions): Run {
   const ticks: Tick[] = [];
   const weights = new Map<string, number>(Object.values(state.dests).map((d) => [d.destId, d.weight]));
   for (let t = o.from ?? 0; t <= o.until; t += tickMs) {
-    const kernel = o.kernel?.(t, weights);
+    const kernel = o.kernel?.(t, weights, ticks.at(-1)?.dests ?? []);
     const r = step(settings, state, { now: t, reports: o.reports(t, weights), ...(kernel ? { kernel } : {}) });
     state = r.state;
     for (const d of r.dests) weights.set(d.destId, d.weight);

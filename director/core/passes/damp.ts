@@ -32,16 +32,18 @@ function dampOne(svc: ServiceSettings, p: Proposal, now: number): { weight: numb
 /** The step towards the clamped target, recording slow-start progress on the destination's state. */
 function towards(svc: ServiceSettings, { rs, d, target: t }: Proposal, target: number, now: number): { weight: number; reason: string } {
   // A server leaving weight 0 (quiesced, overloaded, stale) is as good as new to a *lc scheduler: ramp it.
-  if (d.weight === 0 && target > 0 && !d.slowStart) d.slowStart = { startedAt: now, from: 0 };
+  if (d.weight === 0 && target > 0 && !d.slowStart) d.slowStart = { startedAt: now, from: 0, cause: 'from-zero' };
   let cap: number | undefined;
   if (d.slowStart) {
     cap = slowStartCap(target, d.slowStart.from, d.slowStart.startedAt, now, svc.damping);
     if (cap === undefined) delete d.slowStart;
   }
-  if (d.slowStart && d.slowStart.from === 0 && d.lastWriteAt === undefined && cap !== undefined) {
-    // Returned to the table (by a health checker, at whatever weight): start the ramp low at once.
+  const cause = d.slowStart?.cause;
+  if ((cause === 'returned' || cause === 'raised') && d.lastWriteAt === undefined && cap !== undefined) {
+    // Put back by someone else (re-added, or raised from 0) at whatever weight: start the ramp low at once.
     const weight = Math.min(target, Math.max(rs.minWeight, Math.floor(cap)));
-    return { weight, reason: `${t.reason}; returned to the table, slow start from ${weight}` };
+    const how = cause === 'returned' ? 'back in the table' : 'raised from 0 outside lvs-feedback';
+    return { weight, reason: `${t.reason}; ${how}, slow start from ${weight}` };
   }
   const r = damp({ current: d.weight, target, referenceWeight: svc.referenceWeight, lastWriteAt: d.lastWriteAt, now, ...(cap !== undefined ? { slowStartCap: cap } : {}) }, svc.damping);
   return { weight: r.weight, reason: r.note ? `${t.reason}; ${r.note}` : t.reason };

@@ -29,16 +29,28 @@ function syncDest(settings: CoreSettings, svc: ServiceSettings, d: DestState, li
   d.present = true;
   if (returned) {
     events.push({ kind: 'dest-returned', service: svc.name, destId: d.destId, message: `${svc.name}/${d.destId} is back in the kernel's table with weight ${live.weight}: slow start` });
-    d.slowStart = { startedAt: now, from: 0 };
+    d.slowStart = { startedAt: now, from: 0, cause: 'returned' };
     d.lastWriteAt = undefined;
+    delete d.zeroedOutside;
+    delete d.heldUntil;
   }
   if (d.kernelWeight === undefined) {
-    // First sight (start or return): adopt what the kernel has, so a restart causes no jump.
+    // First sight (start or return): adopt what the kernel has, so a restart causes no jump. A 0 found here was set by
+    // someone (a health checker, a person, an earlier run): lvs-feedback cannot tell who, so it is out until raised.
     d.weight = live.weight;
-    d.upper = live.upper;
-    d.lower = live.lower;
-  } else if (live.weight !== d.weight) {
-    if (live.weight !== d.kernelWeight) {
+    if (live.weight === 0) markOut(svc, d, 'found', events);
+  } else if (live.weight !== d.kernelWeight && live.weight !== d.weight) {
+    // Changed by someone else since the last read (a write of ours that did not land leaves the old value instead).
+    if (live.weight === 0) {
+      markOut(svc, d, 'edit', events);
+    } else if (d.kernelWeight === 0) {
+      // Raised from 0 by someone else (keepalived restoring a recovered server): a return, ramped from there.
+      events.push({ kind: 'dest-raised', service: svc.name, destId: d.destId, message: `${svc.name}/${d.destId} raised from 0 to ${live.weight} outside lvs-feedback: a return, slow start` });
+      delete d.zeroedOutside;
+      delete d.heldUntil;
+      d.slowStart = { startedAt: now, from: 0, cause: 'raised' };
+      d.lastWriteAt = undefined;
+    } else {
       d.heldUntil = now + settings.externalEditHoldMs;
       events.push({
         kind: 'external-edit',
@@ -48,11 +60,24 @@ function syncDest(settings: CoreSettings, svc: ServiceSettings, d: DestState, li
       });
     }
     d.weight = live.weight;
+  } else if (live.weight !== d.weight) {
+    d.weight = live.weight;
   }
   d.upper = live.upper;
   d.lower = live.lower;
   d.kernelWeight = live.weight;
   updateCounters(d, live, now, settings.smoothing.tauMs);
+}
+
+/** Someone else's 0: the destination is out, and lvs-feedback will not raise it. */
+function markOut(svc: ServiceSettings, d: DestState, why: 'edit' | 'found', events: CoreEvent[]): void {
+  if (d.zeroedOutside === undefined) {
+    const how = why === 'edit' ? 'set to 0 outside lvs-feedback' : 'found at weight 0';
+    events.push({ kind: 'dest-out', service: svc.name, destId: d.destId, message: `${svc.name}/${d.destId} ${how} (a health checker's or a person's decision): out, never raised by lvs-feedback; it returns when someone else raises it` });
+  }
+  d.zeroedOutside = why;
+  delete d.heldUntil;
+  delete d.slowStart;
 }
 
 /** The kernel's connection counters, and the smoothed rate at which the server completes connections. */

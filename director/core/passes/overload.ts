@@ -6,10 +6,10 @@ import type { Proposal } from './targets.js';
 
 /**
  * Overloaded: not usable for new connections by the law's own verdict (target 0), by the kernel's upper threshold
- * (its connections have reached it), or by absence from the table.
+ * (its connections have reached it), by absence from the table, or by someone else's 0.
  */
 export function isOverloaded({ rs, d, agent, target, thresholds }: Proposal): boolean {
-  if (!d.present) return true;
+  if (!d.present || d.zeroedOutside !== undefined) return true;
   if (target.weight === 0) return true;
   const conns = d.activeConns !== undefined ? d.activeConns + (d.inactiveConns ?? 0) : (agent.smoothed[`established_${rs.port}`] ?? agent.smoothed.established);
   return thresholds.upper > 0 && conns !== undefined && conns >= thresholds.upper;

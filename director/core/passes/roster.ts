@@ -34,7 +34,8 @@ export function rosterOf(settings: CoreSettings, state: CoreState): ServiceRows[
 }
 
 function newDest(svc: ServiceSettings, rs: RealServerSettings): DestState {
-  const t = thresholdsFor(rs.thresholds, new Map());
+  // Thresholds someone else owns are unknown until the table is read: 0 (none) stands for them until then.
+  const t = thresholdsFor(rs.thresholds, new Map(), { upper: 0, lower: 0 });
   return {
     service: svc.name,
     destId: rs.id,

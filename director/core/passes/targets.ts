@@ -58,6 +58,6 @@ export function proposeTargets(settings: CoreSettings, service: ServiceRows, now
     const rate = rates.get(d);
     const scope = buildScope(svc, rs, agent, d, { ...(rate !== undefined ? { connRate: rate } : {}), ...(meanCapacity !== undefined ? { meanCapacity } : {}) });
     const target = holdTarget(svc, rs, d, agentStanding(agent, now, settings), now) ?? liveTarget(svc, d, scope, notes.get(d), meanCapacity);
-    return { ...row, scope, target, thresholds: thresholdsFor(rs.thresholds, scope) };
+    return { ...row, scope, target, thresholds: thresholdsFor(rs.thresholds, scope, d) };
   });
 }

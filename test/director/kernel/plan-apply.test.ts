@@ -19,6 +19,8 @@ const silent = createLogger('test', 'silent');
 function decision(destId: string, weight: number, upper = 0, lower = 0, changed = true): DestDecision {
   return { service: 'web', serviceId: 'tcp:10.0.0.1:80', destId, agentId: 'a', present: true, weightBefore: -1, weight, upper, lower, changed, reason: 'test' };
 }
+/** Real servers whose thresholds the config names, so lvs-feedback owns (and writes) them. */
+const OWNING = { realServers: [11, 12, 13].map((n, i) => ({ address: `10.0.1.${n}`, agent: `a${i + 1}`, weight: 100, upperThreshold: 0, lowerThreshold: 0 })) };
 const noSorry: ServiceDecision[] = [{ service: 'web', serviceId: 'tcp:10.0.0.1:80', sorryActive: false, sorryServers: [], alarm: false }];
 
 describe('edit lines', () => {
@@ -29,7 +31,7 @@ describe('edit lines', () => {
 });
 
 describe('planning against the live table', () => {
-  const config = threeServerConfig({ sorryServers: [{ address: '10.0.9.1', weight: 1 }] });
+  const config = threeServerConfig({ ...OWNING, sorryServers: [{ address: '10.0.9.1', weight: 1 }] });
 
   async function planned(dests: DestDecision[], services: ServiceDecision[] = noSorry, table = live) {
     const port = new KernelTable(config, new DryRunDriver(table, silent));
@@ -39,6 +41,16 @@ describe('planning against the live table', () => {
 
   it('edits only changed destinations, keeping the kernel’s forwarding method', async () => {
     expect(await planned([decision('10.0.1.11:80', 80), decision('10.0.1.12:80', 50, 800, 600, false)])).toEqual(['-e -t 10.0.0.1:80 -r 10.0.1.11:80 -m -w 80 -x 0 -y 0']);
+  });
+
+  it('restates the kernel’s thresholds where the config names none (someone else’s), and writes only those it names', async () => {
+    // rs2 has -x 800 -y 600 in the kernel (a health checker's uthreshold/lthreshold); the decision asks for 0/0.
+    const foreign = new KernelTable(threeServerConfig(), new DryRunDriver(live, silent));
+    await foreign.read();
+    expect(foreign.plan([decision('10.0.1.12:80', 40, 0, 0)], noSorry)).toEqual(['-e -t 10.0.0.1:80 -r 10.0.1.12:80 -m -w 40 -x 800 -y 600']);
+    const owned = new KernelTable(threeServerConfig(OWNING), new DryRunDriver(live, silent));
+    await owned.read();
+    expect(owned.plan([decision('10.0.1.12:80', 40, 0, 0)], noSorry)).toEqual(['-e -t 10.0.0.1:80 -r 10.0.1.12:80 -m -w 40 -x 0 -y 0']);
   });
 
   it('never re-adds a destination missing from the kernel', async () => {
@@ -95,7 +107,7 @@ describe('planning against the live table', () => {
 
 describe('ipvsadm -R semantics in memory', () => {
   it('reports a plan the kernel refuses (lower threshold above upper) as failed, with the kernel’s words, and changes nothing', async () => {
-    const config = threeServerConfig();
+    const config = threeServerConfig(OWNING);
     const driver = new DryRunDriver(live, silent);
     const port = new KernelTable(config, driver);
     await port.read();
