@@ -1,4 +1,4 @@
-// The live director: agents in, one decision per control interval through the pure core, changes out to the table.
+// The live director: agents in, one decision per grid instant of the control interval through the pure core, changes out.
 import { EventEmitter } from 'node:events';
 import { describeError } from '../shared/errors.js';
 import { IpvsApplyError } from './errors.js';
@@ -7,7 +7,8 @@ import type { HostFacts } from '../shared/protocol/messages.js';
 import type { DestDecision, ServiceDecision, StepResult } from './core/decisions.js';
 import { decisionLine } from './core/explain.js';
 import type { ReceivedReport } from './core/observation.js';
-import { initialState, step } from './core/step.js';
+import { advance } from './core/advance.js';
+import { initialState } from './core/step.js';
 import type { CoreState } from './core/state.js';
 import type { DirectorConfig } from './config/director-config.js';
 import type { KernelTable } from './kernel/kernel-table.js';
@@ -74,15 +75,23 @@ export class Controller extends EventEmitter<ControllerEvents> {
     return this.running;
   }
 
+  /** Decides now, then at every grid instant plus the settle time (the same instants on every director). */
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.controlIntervalMs);
-    void this.tick();
+    void this.tick().finally(() => this.schedule());
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const { intervalMs, settleMs } = this.config.core.decisions;
+    const now = this.now();
+    const next = (Math.floor((now - settleMs) / intervalMs) + 1) * intervalMs + settleMs;
+    this.timer = setTimeout(() => void this.tick().finally(() => this.schedule()), Math.max(0, next - now));
   }
 
   /** Stops deciding; with onExit 'restore', writes the configured weights back first. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     await this.running;
     if (this.config.onExit === 'restore') {
       const configured = new Map(this.config.core.services.flatMap((s) => s.realServers.map((r) => [`${s.name}/${r.id}`, r.baseWeight] as const)));
@@ -113,9 +122,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
     const reports = this.reports;
     this.hellos = [];
     this.reports = [];
-    const result = step(this.config.core, this.state, { now: this.now(), hellos, reports, kernel });
+    const result = advance(this.config.core, this.state, { now: this.now(), hellos, reports, kernel });
     this.state = result.state;
-    this.explain(result);
+    if (result.steps.length === 0) return;
+    for (const s of result.steps) this.explain(s);
     let lastWriteError: string | undefined;
     const changed = result.dests.filter((d) => d.changed);
     try {
@@ -131,7 +141,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     }
     if (lastWriteError === undefined && this.logOnce.clear('write')) this.log.info('writing the table works again');
     this.last = { at: this.now(), state: this.state, dests: result.dests, services: result.services, connected: new Set(this.connected), ...(lastWriteError ? { lastWriteError } : {}) };
-    this.emit('decided', result);
+    for (const s of result.steps) this.emit('decided', s);
   }
 
   /** One line per weight change; holds (waiting, blackout, stale, missing input) once when they start. */

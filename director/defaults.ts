@@ -13,7 +13,20 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
   logLevel: 'info' as (typeof LOG_LEVELS)[number],
   /** How often the director decides (reads the table, steps the core, writes changes). */
   controlIntervalMs: 1_000,
-  /** Local status endpoint (HTTP, JSON) for `lvs-feedback status`; loopback only by default. */
+  /**
+   * Decisions fall on a wall-clock grid of the control interval, so every director fed by the same agents decides at
+   * the same instants from the same reports (docs/neighbours.md).
+   */
+  decisions: {
+    /** A decision for grid time g is taken this long after g: reports timed up to g may still be on their way. */
+    settleMs: 500,
+    /** A report whose agent clock is further than this from the director's is timed by its arrival instead. */
+    maxClockSkewMs: 2_000,
+    /** After a stall, at most this many missed grid decisions are caught up; older ones are skipped. */
+    maxCatchUp: 30,
+    /** Reports waiting for their grid decision, per agent (a report is at most one interval ahead). */
+    maxPendingPerAgent: 8,
+  },  /** Local status endpoint (HTTP, JSON) for `lvs-feedback status`; loopback only by default. */
   status: { host: '127.0.0.1', port: 7655, enabled: true },
   /** How long `lvs-feedback status` waits for the director's answer. */
   statusClientTimeoutMs: 5_000,

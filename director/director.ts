@@ -32,7 +32,8 @@ export async function startDirector(config: DirectorConfig, log: Logger, opts: D
   const dryRun = opts.dryRun ?? config.dryRun;
   const driver = opts.driver ?? (dryRun ? new DryRunDriver(configuredTable(config), log) : new IpvsadmDriver({ binary: config.ipvsadm, log }));
   const table = new KernelTable(config, driver);
-  const now = (): number => performance.now();
+  // The wall clock: decisions fall on its grid and reports are timed by the agents' wall clocks (core/advance.ts).
+  const now = (): number => Date.now();
   const started = now();
   const controller = new Controller(config, table, log, now);
   const directorId = config.id || hostname();

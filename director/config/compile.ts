@@ -5,6 +5,7 @@ import { ConfigInvalidError, messageOf } from '../../shared/errors.js';
 import type { RealServerSettings, ServiceSettings, SorryServerSettings } from '../core/core-config.js';
 import { compileExpression, type CompiledExpression } from '../core/expression.js';
 import { isBuiltinVariable } from '../core/variables.js';
+import { DIRECTOR_DEFAULTS } from '../defaults.js';
 import { ExpressionInvalidError } from '../errors.js';
 import { destIdOf, serviceIdOf, type Method, type ServiceRef } from '../kernel/ipvs/names.js';
 import type { DirectorConfig } from './director-config.js';
@@ -186,6 +187,7 @@ function compileLayered(config: LayeredConfig, source: string, baseDir: string, 
     tokens,
     createServices,
     core: {
+      decisions: { ...DIRECTOR_DEFAULTS.decisions, intervalMs: config.controlInterval, settleMs: Math.min(DIRECTOR_DEFAULTS.decisions.settleMs, Math.floor(config.controlInterval / 2)) },
       smoothing: { tauMs: config.smoothing.timeConstant, blackoutMs: config.smoothing.blackout },
       staleAfterMs: config.staleAfter,
       externalEditHoldMs: config.externalEditHold,

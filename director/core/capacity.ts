@@ -18,11 +18,15 @@ export interface CapacityEstimate {
   readonly note: string;
 }
 
-/** The rate the settings choose: the kernel's per-destination rate, the agent's, or the kernel's when it has one. */
+/**
+ * The rate the settings choose: the kernel's per-destination rate, the agent's, or (auto) the agent's when it reports
+ * one. The agent's is what every director sees alike; the kernel's counts only the connections this director forwarded
+ * (0 on a backup), so decisions made from it differ between directors (docs/neighbours.md).
+ */
 export function chooseRate(s: CapacitySettings, i: CapacityInputs): number | undefined {
   if (s.rateFrom === 'kernel') return i.kernelRate;
   if (s.rateFrom === 'agent') return i.agentRate;
-  return i.kernelRate ?? i.agentRate;
+  return i.agentRate ?? i.kernelRate;
 }
 
 /**

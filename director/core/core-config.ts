@@ -27,7 +27,7 @@ export interface DampingSettings {
 export interface CapacitySettings {
   /** Utilisation (0..1) below which a server's rate says too little to estimate its capacity: the estimate is held. */
   readonly utilizationFloor: number;
-  /** Where the connection rate comes from: the kernel's per-destination rate, the agent's TCP passive opens, or the first available. */
+  /** Where the connection rate comes from: the kernel's per-destination rate, the agent's completed connections, or (auto) the agent's when it reports one. */
   readonly rateFrom: 'kernel' | 'agent' | 'auto';
 }
 
@@ -113,7 +113,21 @@ export interface ExpressionServiceSettings extends ServiceSettingsBase {
 
 export type ServiceSettings = CapacityServiceSettings | ExpressionServiceSettings;
 
+/** When decisions are taken: on a wall-clock grid, each from the reports timed up to its instant. */
+export interface DecisionSettings {
+  /** The grid: one decision at every multiple of this many ms since the epoch (the control interval). */
+  readonly intervalMs: number;
+  /** A decision for grid time g is taken at g + settleMs or later (below intervalMs). */
+  readonly settleMs: number;
+  /** A report's own time (the agent's clock) is used when within this of its arrival; else its arrival time. */
+  readonly maxClockSkewMs: number;
+  /** Missed grid decisions caught up after a stall, at most. */
+  readonly maxCatchUp: number;
+  readonly maxPendingPerAgent: number;
+}
+
 export interface CoreSettings {
+  readonly decisions: DecisionSettings;
   readonly smoothing: SmoothingSettings;
   /** No report for this long makes an agent stale. */
   readonly staleAfterMs: number;

@@ -40,6 +40,7 @@ export type CoreEventKind =
   | 'dest-out'
   | 'dest-raised'
   | 'thresholds'
+  | 'clock-skew'
   | 'sorry-on'
   | 'sorry-off'
   | 'alarm'

@@ -41,6 +41,7 @@ export interface GuardRow {
   readonly weight: number;
   /** Smoothed CPU utilisation, when known: the least loaded are kept. */
   readonly util: number | undefined;
+  /** Established connections the agent reports (ties after utilisation). */
   readonly conns: number | undefined;
 }
 

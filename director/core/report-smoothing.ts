@@ -5,14 +5,14 @@ import type { ReceivedReport } from './observation.js';
 import type { AgentState } from './state.js';
 
 /**
- * Folds one report into the agent's smoothed inputs. Each metric's mean is one sample covering the report's interval;
+ * Folds one report, counted at `at` (report-time.ts), into the agent's smoothed inputs. Each metric's mean is one sample covering the report's interval;
  * a metric the agent stops sending is dropped after the stale time, never turned into 0.
  */
-export function ingestReport(a: AgentState, r: ReceivedReport, settings: CoreSettings): void {
-  const returning = a.lastReportAt === undefined || r.receivedAt - a.lastReportAt >= settings.staleAfterMs;
+export function ingestReport(a: AgentState, r: ReceivedReport, at: number, settings: CoreSettings): void {
+  const returning = a.lastReportAt === undefined || at - a.lastReportAt >= settings.staleAfterMs;
   if (returning) {
     if (a.lastReportAt !== undefined) a.wasStale = true;
-    a.liveSince = r.receivedAt;
+    a.liveSince = at;
     a.smoothed = {};
     a.smoothedAt = {};
     delete a.completedRate;
@@ -21,10 +21,10 @@ export function ingestReport(a: AgentState, r: ReceivedReport, settings: CoreSet
   const tau = settings.smoothing.tauMs;
   for (const [name, m] of Object.entries(r.report.metrics)) {
     a.smoothed[name] = emaNext(a.smoothed[name], m.mean, r.report.intervalMs, tau);
-    a.smoothedAt[name] = r.receivedAt;
+    a.smoothedAt[name] = at;
   }
-  for (const [name, at] of Object.entries(a.smoothedAt)) {
-    if (r.receivedAt - at >= settings.staleAfterMs) {
+  for (const [name, seen] of Object.entries(a.smoothedAt)) {
+    if (at - seen >= settings.staleAfterMs) {
       delete a.smoothed[name];
       delete a.smoothedAt[name];
     }
@@ -33,11 +33,11 @@ export function ingestReport(a: AgentState, r: ReceivedReport, settings: CoreSet
   const established = r.report.metrics.established?.mean;
   if (opens !== undefined) {
     const prev = a.lastEstablished;
-    const growth = established !== undefined && prev !== undefined && r.receivedAt > prev.at ? ((established - prev.value) * 1000) / (r.receivedAt - prev.at) : 0;
+    const growth = established !== undefined && prev !== undefined && at > prev.at ? ((established - prev.value) * 1000) / (at - prev.at) : 0;
     a.completedRate = emaNext(a.completedRate, Math.max(0, opens - growth), r.report.intervalMs, tau);
   }
-  if (established !== undefined) a.lastEstablished = { value: established, at: r.receivedAt };
+  if (established !== undefined) a.lastEstablished = { value: established, at };
   else delete a.lastEstablished;
-  a.lastReportAt = r.receivedAt;
+  a.lastReportAt = at;
   a.lastSeq = r.report.seq;
 }

@@ -1,5 +1,6 @@
 // What the decision core remembers between decisions: per agent, per destination and per service, plain data only.
 import type { HostFacts } from '../../shared/protocol/messages.js';
+import type { ReceivedReport } from './observation.js';
 
 /** Where an agent stands: no report yet, reporting but not yet trusted, moving its weights, or silent too long. */
 export type AgentPhase = 'waiting' | 'blackout' | 'live' | 'stale';
@@ -7,8 +8,10 @@ export type AgentPhase = 'waiting' | 'blackout' | 'live' | 'stale';
 export interface AgentState {
   readonly agentId: string;
   host?: HostFacts;
-  /** Director-clock time of the last report, undefined before the first. */
+  /** Time the last report counts at (its own time, see report-time.ts), undefined before the first. */
   lastReportAt?: number;
+  /** How far the agent's clock is off this director's, while beyond the skew limit (its reports timed by arrival). */
+  clockSkewMs?: number;
   /** Start of the current run of reports (first report, or first after being stale): the blackout counts from here. */
   liveSince?: number;
   /** True once the agent has gone stale at least once since its last live period (a return, not a first arrival). */
@@ -93,8 +96,14 @@ export interface ServiceState {
 }
 
 export interface CoreState {
-  /** Director-clock time of the last decision. */
+  /** Time of the last decision (a grid instant when decided through advance()). */
   now: number;
+  /** The last grid instant decided by advance(); undefined before the first. */
+  decidedAt?: number;
+  /** Reports received but timed after the last grid instant decided: they wait for theirs. */
+  pending: ReceivedReport[];
+  /** Hellos received since the last grid decision. */
+  pendingHellos: { agentId: string; host: HostFacts }[];
   agents: Record<string, AgentState>;
   /** Keyed by `service/destId`. */
   dests: Record<string, DestState>;

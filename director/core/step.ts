@@ -15,7 +15,7 @@ import type { CoreState } from './state.js';
 
 /** The state before the first decision: configured weights and thresholds, every agent waiting. */
 export function initialState(settings: CoreSettings, now: number): CoreState {
-  const state: CoreState = { now, agents: {}, dests: {}, services: {} };
+  const state: CoreState = { now, pending: [], pendingHellos: [], agents: {}, dests: {}, services: {} };
   rosterOf(settings, state);
   return state;
 }

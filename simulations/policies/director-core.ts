@@ -1,7 +1,8 @@
-// The real director core as a policy: the same config loader, the same pure step function, fed the model's reports.
+// The real director core as a policy: the same config loader, the same pure advance/step functions, fed the model's reports.
 import { directorConfigFromData } from '../../director/config/load.js';
 import type { CoreSettings } from '../../director/core/core-config.js';
-import { initialState, step } from '../../director/core/step.js';
+import { advance } from '../../director/core/advance.js';
+import { initialState } from '../../director/core/step.js';
 import type { CoreState } from '../../director/core/state.js';
 import { PACKAGE_ROOT } from '../../shared/version.js';
 import type { Scheduler } from '../model/ipvs-scheduler.js';
@@ -44,8 +45,10 @@ export function corePolicy(servers: number, o: CorePolicyOptions): Policy {
     scheduler: o.scheduler,
     initialWeights: () => Array.from({ length: servers }, () => 100),
     decide(input) {
-      const r = step(settings, state, { now: input.now, reports: input.reports, kernel: input.kernel });
+      // The model's clock stands for the wall clock: decisions on the same grid as the live director's.
+      const r = advance(settings, state, { now: input.now, reports: input.reports, kernel: input.kernel });
       state = r.state;
+      if (r.steps.length === 0) return undefined;
       const byId = new Map(r.dests.map((d) => [d.destId, d]));
       const dests = Array.from({ length: servers }, (_, i) => byId.get(destId(i)));
       // Every server is a real server of the config, so the core decides for each; were one missing, nothing changes.

@@ -18,6 +18,7 @@ vi.mock('../../../director/defaults.js', async (importOriginal) => {
       logLevel: 'warn',
       reportIntervalMs: 3_000,
       controlIntervalMs: 700,
+      decisions: { settleMs: 300, maxClockSkewMs: 1_500, maxCatchUp: 7, maxPendingPerAgent: 5 },
       dryRun: true,
       ipvs: { ...real.ipvs, binary: '/opt/sbin/ipvsadm' },
       onExit: 'restore',
@@ -93,6 +94,7 @@ describe('director config defaults', () => {
     });
     expect([c.reportIntervalMs, c.controlIntervalMs]).toEqual([D.reportIntervalMs, D.controlIntervalMs]);
     expect(c.core.smoothing).toEqual(D.smoothing);
+    expect(c.core.decisions).toEqual({ ...D.decisions, intervalMs: D.controlIntervalMs });
     expect(c.core.staleAfterMs).toBe(D.staleAfterIntervals * D.reportIntervalMs);
     expect(c.core.externalEditHoldMs).toBe(D.externalEditHoldMs);
 
