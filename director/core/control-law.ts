@@ -28,11 +28,7 @@ function expressionTarget(expression: CompiledExpression, d: DestState, scope: R
 
 /** Capacity mode: the reference weight times this server's share of the mean capacity, times the penalty (0..1). */
 function capacityTarget(svc: CapacityServiceSettings, d: DestState, scope: ReadonlyMap<string, number>, capacityNote: string | undefined, meanCapacity: number | undefined): Target {
-  if (meanCapacity === undefined || meanCapacity <= 0) {
-    // No server's capacity is known: weights are kept, except that a server at 0 comes back as an average one.
-    if (d.weight === 0) return { weight: svc.referenceWeight, reason: `${capacityNote ?? 'capacity unknown'}, no server's capacity known: back from 0 at the reference weight ${svc.referenceWeight}` };
-    return { weight: d.weight, reason: `weight kept: ${capacityNote ?? 'capacity unknown'}`, holdKind: 'capacity-unknown' };
-  }
+  if (meanCapacity === undefined || meanCapacity <= 0) return unknownCapacityTarget(svc, d, scope, capacityNote ?? 'capacity unknown');
   // A server whose capacity is not known yet is taken to be average (as gRPC does for endpoints without a weight).
   const share = d.capacity === undefined ? 1 : d.capacity / meanCapacity;
   let target = svc.referenceWeight * share;
@@ -50,4 +46,18 @@ function capacityTarget(svc: CapacityServiceSettings, d: DestState, scope: Reado
     target *= factor;
   }
   return { weight: target, reason };
+}
+
+/**
+ * No server's capacity is known (all idle, or no rate yet): weights are kept, a server at 0 comes back as an average
+ * one, and a penalty of 0 still quiesces (the admin's rule needs no capacity to say "out").
+ */
+function unknownCapacityTarget(svc: CapacityServiceSettings, d: DestState, scope: ReadonlyMap<string, number>, note: string): Target {
+  if (svc.expression) {
+    const r = svc.expression.evaluate(scope);
+    if (!r.ok) return { weight: d.weight, reason: `weight kept: penalty ${r.why}`, holdKind: `input:${r.why}` };
+    if (r.value <= 0) return { weight: 0, reason: `${note}; penalty ×0 (${svc.expression.source})` };
+  }
+  if (d.weight === 0) return { weight: svc.referenceWeight, reason: `${note}, no server's capacity known: back from 0 at the reference weight ${svc.referenceWeight}` };
+  return { weight: d.weight, reason: `weight kept: ${note}`, holdKind: 'capacity-unknown' };
 }

@@ -38,6 +38,8 @@ export function updateFallback(svc: ServiceSettings, ss: ServiceState, overloade
 
 export interface GuardRow {
   readonly present: boolean;
+  /** Its agent is live: a server whose agent is silent is kept only when no live one is left. */
+  readonly live: boolean;
   readonly weight: number;
   /** Smoothed CPU utilisation, when known: the least loaded are kept. */
   readonly util: number | undefined;
@@ -47,7 +49,7 @@ export interface GuardRow {
 
 /**
  * When no present real server would keep a weight above 0 and no sorry server is in, picks the `keepCount`
- * least-loaded present servers to keep at the minimum weight. Without sorry servers configured this is an alarm,
+ * least-loaded present servers (those with a live agent first) to keep at the minimum weight. Without sorry servers configured this is an alarm,
  * said once; with them it only bridges the time until they come in.
  */
 export function usableAfterGuard(svc: ServiceSettings, ss: ServiceState, rows: readonly GuardRow[], events: CoreEvent[]): { kept: number[]; why: string } {
@@ -58,7 +60,7 @@ export function usableAfterGuard(svc: ServiceSettings, ss: ServiceState, rows: r
     ss.alarm = false;
     return { kept: [], why: '' };
   }
-  candidates.sort((a, b) => (a.util ?? Infinity) - (b.util ?? Infinity) || (a.conns ?? Infinity) - (b.conns ?? Infinity) || a.i - b.i);
+  candidates.sort((a, b) => Number(b.live) - Number(a.live) || (a.util ?? Infinity) - (b.util ?? Infinity) || (a.conns ?? Infinity) - (b.conns ?? Infinity) || a.i - b.i);
   const kept = candidates.slice(0, Math.max(1, svc.fallback.keepCount)).map((c) => c.i);
   if (svc.sorryServers.length > 0) return { kept, why: 'nothing else usable until the sorry server comes in' };
   if (!ss.alarm) {
