@@ -26,7 +26,8 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     maxCatchUp: 30,
     /** Reports waiting for their grid decision, per agent (a report is at most one interval ahead). */
     maxPendingPerAgent: 8,
-  },  /** Local status endpoint (HTTP, JSON) for `lvs-feedback status`; loopback only by default. */
+  },
+  /** Local status endpoint (HTTP, JSON) for `lvs-feedback status`; loopback only by default. */
   status: { host: '127.0.0.1', port: 7655, enabled: true },
   /** How long `lvs-feedback status` waits for the director's answer. */
   statusClientTimeoutMs: 5_000,
@@ -43,7 +44,14 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     timeoutMs: 10_000,
     /** Re-sends of lines that did not land, before they are reported failed. */
     retries: 2,
+    /**
+     * net.ipv4.vs.expire_quiescent_template to write at start: true 1, false 0, null leaves it as it is (the director
+     * changes no kernel setting unless told to). 1 drains a weight-0 server of its persistent clients; 0 keeps them.
+     */
+    expireQuiescentTemplate: null as boolean | null,
   },
+  /** Where the kernel's /proc is (the sysctls the director reads and may write live under it). */
+  procRoot: '/proc',
   smoothing: {
     /** EMA time constant for every input (Julian: average each input over about 10 s). */
     tauMs: 10_000,

@@ -1,6 +1,7 @@
 // Starts a whole director: the agents' WebSocket server, the controller on its interval, the table, the status endpoint.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { describeError } from '../shared/errors.js';
 import type { Logger } from '../shared/logging.js';
 import { AgentServer } from './agents/agent-server.js';
 import type { DirectorConfig } from './config/director-config.js';
@@ -9,6 +10,8 @@ import { DryRunDriver } from './kernel/ipvs/dry-run-driver.js';
 import { IpvsadmDriver } from './kernel/ipvs/ipvsadm-driver.js';
 import type { IpvsDriver } from './kernel/ipvs/driver.js';
 import { configuredTable, KernelTable } from './kernel/kernel-table.js';
+import { PersistenceWatch } from './kernel/persistence-watch.js';
+import { TemplateSetting } from './kernel/template-setting.js';
 import { StatusServer } from './status-server.js';
 import { buildStatus, type DirectorStatus } from './status-view.js';
 
@@ -36,6 +39,19 @@ export async function startDirector(config: DirectorConfig, log: Logger, opts: D
   const now = (): number => Date.now();
   const started = now();
   const controller = new Controller(config, table, log, now);
+  // The kernel settings the config asks for go in before the first decision; warnings are looked for after each read.
+  const template = new TemplateSetting(config.procRoot, config.ipvs.expireQuiescentTemplate, log, dryRun);
+  template.apply();
+  const persistence = new PersistenceWatch(config.core.services, config.procRoot, log);
+  controller.on('decided', () => {
+    // A listener's throw would reject the controller's decision: whatever goes wrong here is logged, never raised.
+    try {
+      if (!template.settled) template.apply();
+      persistence.update(table.lastTable);
+    } catch (err) {
+      log.error({ err: describeError(err) }, `persistence check failed: ${describeError(err)}`);
+    }
+  });
   const directorId = config.id || hostname();
   const agents = new AgentServer({
     host: config.listen.host,
@@ -50,7 +66,7 @@ export async function startDirector(config: DirectorConfig, log: Logger, opts: D
   agents.on('hello', (id, hello) => controller.onHello(id, hello.host));
   agents.on('report', (id, report, at) => controller.onReport(id, report, at));
   agents.on('disconnect', (id) => controller.onDisconnect(id));
-  const status = (): DirectorStatus => buildStatus(directorId, table.description, (now() - started) / 1000, config.core, controller.snapshot());
+  const status = (): DirectorStatus => buildStatus(directorId, table.description, (now() - started) / 1000, config.core, controller.snapshot(), persistence.current());
   const statusServer = new StatusServer(status);
   const agentPort = await agents.start();
   let statusPort: number | undefined;

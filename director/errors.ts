@@ -1,4 +1,4 @@
-// The director's errors: weight expressions, the status endpoint and the IPVS table. Codes listed in docs/errors.md.
+// The director's errors and warnings: expressions, the status endpoint, the IPVS table, its sysctls. Codes in docs/errors.md.
 import { LvsfError } from '../shared/errors.js';
 
 /** The director's codes, each with a one-line meaning. */
@@ -8,6 +8,8 @@ export const DIRECTOR_ERROR_CODES = {
   IPVS_PARSE: 'The output of ipvsadm does not have the expected format.',
   IPVS_COMMAND: 'ipvsadm could not be run, timed out, or failed.',
   IPVS_APPLY: 'Some changes did not reach the kernel table after retries.',
+  QUIESCE_PERSISTENT: 'A weight-0 server of a persistent service keeps getting its persistent clients: net.ipv4.vs.expire_quiescent_template is 0.',
+  SYSCTL_ACCESS: 'A kernel setting under the proc root could not be read or written.',
 } as const;
 
 export type DirectorErrorCode = keyof typeof DIRECTOR_ERROR_CODES;
@@ -46,5 +48,20 @@ export class IpvsApplyError extends LvsfError {
   static override readonly code: DirectorErrorCode = 'IPVS_APPLY';
   constructor(lines: readonly string[], reason: string) {
     super(`${lines.length} change(s) did not land: ${reason}`, { lines });
+  }
+}
+
+/** A warning, not a failure: the director runs on, and says it once in the log, in status and in --check. */
+export class QuiescePersistentWarning extends LvsfError {
+  static override readonly code: DirectorErrorCode = 'QUIESCE_PERSISTENT';
+  constructor(service: string, serviceId: string, message: string) {
+    super(message, { service, serviceId });
+  }
+}
+
+export class SysctlAccessError extends LvsfError {
+  static override readonly code: DirectorErrorCode = 'SYSCTL_ACCESS';
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super(`${file}: ${reason}`, { file }, options);
   }
 }

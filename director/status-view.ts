@@ -4,6 +4,7 @@ import { fmt } from './core/explain.js';
 import { agentPhase } from './core/agent-phase.js';
 import { destKey } from './core/state.js';
 import type { Snapshot } from './controller.js';
+import type { PersistenceFinding } from './kernel/persistence-check.js';
 
 export interface DestStatus {
   readonly service: string;
@@ -35,15 +36,23 @@ export interface ServiceStatus {
   readonly dests: readonly DestStatus[];
 }
 
+/** A condition the director runs on with but an admin should know of: a code from docs/errors.md and one line. */
+export interface StatusWarning {
+  readonly code: string;
+  readonly service: string;
+  readonly message: string;
+}
+
 export interface DirectorStatus {
   readonly directorId: string;
   readonly table: string;
   readonly uptimeS: number;
   readonly lastWriteError?: string;
+  readonly warnings: readonly StatusWarning[];
   readonly services: readonly ServiceStatus[];
 }
 
-export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot): DirectorStatus {
+export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot, findings: readonly PersistenceFinding[] = []): DirectorStatus {
   const services = core.services.map((svc): ServiceStatus => {
     const sd = snap.services.find((s) => s.service === svc.name);
     // The core's state holds every configured destination and agent from the first decision on.
@@ -77,7 +86,8 @@ export function buildStatus(directorId: string, table: string, uptimeS: number, 
     });
     return { name: svc.name, serviceId: svc.serviceId, sorryActive: sd?.sorryActive ?? false, alarm: sd?.alarm ?? false, dests };
   });
-  return { directorId, table, uptimeS: Math.round(uptimeS), ...(snap.lastWriteError ? { lastWriteError: snap.lastWriteError } : {}), services };
+  const warnings = findings.map((f) => ({ code: f.code, service: f.service, message: f.message }));
+  return { directorId, table, uptimeS: Math.round(uptimeS), ...(snap.lastWriteError ? { lastWriteError: snap.lastWriteError } : {}), warnings, services };
 }
 
 function pad(cells: string[][]): string {
@@ -88,6 +98,7 @@ function pad(cells: string[][]): string {
 /** A fixed-width table, one row per real server, the reason last so it may run long. */
 export function renderStatus(s: DirectorStatus): string {
   const out: string[] = [`director ${s.directorId} — weights to ${s.table}, up ${s.uptimeS}s${s.lastWriteError ? ` — LAST WRITE FAILED: ${s.lastWriteError}` : ''}`];
+  for (const w of s.warnings) out.push(`WARNING ${w.code}: ${w.message}`);
   for (const svc of s.services) {
     const flags = [svc.sorryActive ? 'SORRY SERVER IN' : '', svc.alarm ? 'ALARM: no usable destination' : ''].filter(Boolean).join(', ');
     out.push('', `${svc.name} (${svc.serviceId})${flags ? ` — ${flags}` : ''}`);

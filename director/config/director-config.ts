@@ -12,6 +12,10 @@ export interface DirectorConfig {
   readonly controlIntervalMs: number;
   readonly dryRun: boolean;
   readonly ipvsadm: string;
+  /** Kernel settings of IPVS written at start; null leaves the setting as it is. */
+  readonly ipvs: { readonly expireQuiescentTemplate: boolean | null };
+  /** Where the kernel's /proc is: the sysctls are read and written under it. */
+  readonly procRoot: string;
   readonly onExit: 'leave' | 'restore';
   /** Agent id → token. */
   readonly tokens: ReadonlyMap<string, string>;

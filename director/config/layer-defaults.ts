@@ -43,13 +43,15 @@ export interface LayeredService extends Required<Omit<PolicyFile, 'expression' |
   readonly sorryServers: readonly LayeredSorryServer[];
 }
 
-type TopFile = Omit<DirectorConfigFile, 'tls' | 'staleAfter' | 'agents' | 'defaults' | 'services' | 'listen' | 'status' | 'smoothing'>;
+type TopFile = Omit<DirectorConfigFile, 'tls' | 'staleAfter' | 'agents' | 'defaults' | 'services' | 'listen' | 'status' | 'smoothing' | 'ipvs'>;
 
 /** The whole file with every default applied (durations in milliseconds); the `defaults:` block is folded in. */
 export interface LayeredConfig extends Required<TopFile> {
   readonly listen: Required<NonNullable<DirectorConfigFile['listen']>>;
   readonly status: Required<NonNullable<DirectorConfigFile['status']>>;
   readonly smoothing: Required<NonNullable<DirectorConfigFile['smoothing']>>;
+  /** null: the file leaves the sysctl as it is. */
+  readonly ipvs: { readonly expireQuiescentTemplate: boolean | null };
   readonly tls?: DirectorConfigFile['tls'];
   readonly staleAfter: number;
   readonly agents: readonly AgentEntryFile[];
@@ -69,6 +71,7 @@ const TOP = {
   controlInterval: D.controlIntervalMs,
   dryRun: D.dryRun,
   ipvsadm: D.ipvs.binary,
+  procRoot: D.procRoot,
   onExit: D.onExit,
   smoothing: { timeConstant: D.smoothing.tauMs, blackout: D.smoothing.blackoutMs },
   externalEditHold: D.externalEditHoldMs,
@@ -130,7 +133,7 @@ function layerService(svc: ServiceFile, index: number, block: PolicyFile | undef
 
 /** Applies every default to a validated file. An empty id becomes the host's short name. */
 export function layerDefaults(file: DirectorConfigFile): LayeredConfig {
-  const { listen, status, smoothing, staleAfter, agents, defaults: block, services, ...own } = file;
+  const { listen, status, smoothing, ipvs, staleAfter, agents, defaults: block, services, ...own } = file;
   const top = { ...TOP, ...setKeysOf(own) };
   return {
     ...top,
@@ -138,6 +141,7 @@ export function layerDefaults(file: DirectorConfigFile): LayeredConfig {
     listen: { ...TOP.listen, ...setKeysOf(listen) },
     status: { ...TOP.status, ...setKeysOf(status) },
     smoothing: { ...TOP.smoothing, ...setKeysOf(smoothing) },
+    ipvs: { expireQuiescentTemplate: D.ipvs.expireQuiescentTemplate, ...setKeysOf(ipvs) },
     staleAfter: staleAfter ?? D.staleAfterIntervals * top.reportInterval,
     agents,
     services: services.map((svc, i) => layerService(svc, i, block)),

@@ -104,6 +104,10 @@ export const directorConfigSchema = z.strictObject({
   controlInterval: duration(100, 60_000).optional(),
   dryRun: z.boolean().optional(),
   ipvsadm: z.string().min(1).optional(),
+  /** Kernel settings of IPVS the director writes at start when told to (unset: it leaves them as they are). */
+  ipvs: z.strictObject({ expireQuiescentTemplate: z.boolean().optional() }).optional(),
+  /** Where the kernel's /proc is mounted (the sysctls the director reads and may write live under it). */
+  procRoot: z.string().min(1).optional(),
   onExit: z.enum(['leave', 'restore']).optional(),
   smoothing: z.strictObject({ timeConstant: duration(0, 3_600_000).optional(), blackout: duration(0, 3_600_000).optional() }).optional(),
   /** No report for this long makes an agent stale. */

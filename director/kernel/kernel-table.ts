@@ -63,6 +63,11 @@ export class KernelTable {
     this.description = driver.description;
   }
 
+  /** The table as last read (or as read back after the last write): services with their options, destinations. */
+  get lastTable(): IpvsTable {
+    return this.last;
+  }
+
   async read(): Promise<KernelView> {
     this.last = await this.driver.read();
     return kernelView(this.last);

@@ -11,8 +11,11 @@ cd "$CACHE"
 # The kernel: the generic flavour (it has 9p, overlay, veth, bridge and every ip_vs scheduler as modules).
 PKG="${LVSF_VM_KERNEL_PACKAGE:-$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')}"
 [ -n "$PKG" ] || { echo "build-guest: cannot resolve the kernel package (apt-get update?)" >&2; exit 1; }
-STAMP="$CACHE/built-$PKG"
-if [ -f "$STAMP" ] && [ -f "$CACHE/vmlinux" ] && [ "$CACHE/initrd.gz" -nt "$HERE/build-guest.sh" ] && [ "$CACHE/initrd.gz" -nt "$HERE/guest-init.sh" ]; then
+# The cache is keyed by the kernel package and the content of this script (its module list) and of the guest's init:
+# file times alone miss a cache built by another checkout, or restored with newer times than the files.
+KEY="$(cat "$HERE/build-guest.sh" "$HERE/guest-init.sh" | sha256sum | cut -c1-16)"
+STAMP="$CACHE/built-$PKG-$KEY"
+if [ -f "$STAMP" ] && [ -f "$CACHE/vmlinux" ] && [ -f "$CACHE/initrd.gz" ]; then
   echo "$CACHE"; exit 0
 fi
 
@@ -31,7 +34,8 @@ tail -c +"$((OFFSET + 1))" "kernel/boot/vmlinuz-$KVER" | xz -dc --single-stream 
 [ "$(head -c 4 vmlinux | od -An -c | tr -d ' ')" = "177ELF" ] || { echo "build-guest: extracted vmlinux is not ELF" >&2; exit 1; }
 
 # The modules the guest needs, with everything they depend on (from the kernel's own modules.dep).
-WANT="virtio_pci virtio_net 9p 9pnet_virtio overlay veth bridge crc32c_generic libcrc32c nf_conntrack ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sed ip_vs_nq"
+# nf_tables: nftables marks packets for the fwmark services (its meta, payload and filter chain parts are built in).
+WANT="virtio_pci virtio_net 9p 9pnet_virtio overlay veth bridge crc32c_generic libcrc32c nf_conntrack ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sed ip_vs_nq nf_tables"
 MODDIR="kernel/lib/modules/$KVER"
 # The package ships no modules.dep (dpkg runs depmod on install): make it.
 depmod -b kernel "$KVER"

@@ -20,7 +20,8 @@ vi.mock('../../../director/defaults.js', async (importOriginal) => {
       controlIntervalMs: 700,
       decisions: { settleMs: 300, maxClockSkewMs: 1_500, maxCatchUp: 7, maxPendingPerAgent: 5 },
       dryRun: true,
-      ipvs: { ...real.ipvs, binary: '/opt/sbin/ipvsadm' },
+      ipvs: { ...real.ipvs, binary: '/opt/sbin/ipvsadm', expireQuiescentTemplate: true },
+      procRoot: '/host/proc',
       onExit: 'restore',
       smoothing: { tauMs: 7_000, blackoutMs: 3_000 },
       staleAfterIntervals: 5,
@@ -58,6 +59,7 @@ const EMPTY_BLOCKS = {
   listen: {},
   status: {},
   smoothing: {},
+  ipvs: {},
   defaults: EMPTY_POLICY,
   services: MINIMAL.services.map((s) => ({ ...s, ...EMPTY_POLICY })),
 };
@@ -83,13 +85,15 @@ describe('director config defaults', () => {
     const D = DIRECTOR_DEFAULTS;
     const S = D.service;
     const c = directorConfigFromData(data, 'director.yaml', '/etc/lvs-feedback');
-    expect({ id: c.id, listen: c.listen, status: c.status, logLevel: c.logLevel, dryRun: c.dryRun, ipvsadm: c.ipvsadm, onExit: c.onExit }).toEqual({
+    expect({ id: c.id, listen: c.listen, status: c.status, logLevel: c.logLevel, dryRun: c.dryRun, ipvsadm: c.ipvsadm, ipvs: c.ipvs, procRoot: c.procRoot, onExit: c.onExit }).toEqual({
       id: D.id,
       listen: D.listen,
       status: D.status,
       logLevel: D.logLevel,
       dryRun: D.dryRun,
       ipvsadm: D.ipvs.binary,
+      ipvs: { expireQuiescentTemplate: D.ipvs.expireQuiescentTemplate },
+      procRoot: D.procRoot,
       onExit: D.onExit,
     });
     expect([c.reportIntervalMs, c.controlIntervalMs]).toEqual([D.reportIntervalMs, D.controlIntervalMs]);
