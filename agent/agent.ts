@@ -13,6 +13,8 @@ import { SampleWindow, summarize } from './sample-window.js';
 
 /** Monotonic milliseconds. */
 const monotonicNow = (): number => performance.now();
+/** Reports kept for the other links of the same instant (directors asking for different intervals each need one). */
+const SHARED_REPORTS_KEPT = 8;
 
 export class Agent implements ReportSource {
   readonly window: SampleWindow;
@@ -25,6 +27,8 @@ export class Agent implements ReportSource {
   /** In 'once' mode, settles when every plugin has run once. */
   pluginsOnce: Promise<void> = Promise.resolve();
   private running = false;
+  /** The last reports built, by `ts/intervalMs`, without their per-link sequence number. */
+  private readonly reports = new Map<string, Omit<ReportMessage, 'seq'>>();
   /** Samples skipped because the previous one had not finished (slow /proc, overloaded host). */
   samplesSkipped = 0;
 
@@ -53,20 +57,30 @@ export class Agent implements ReportSource {
     };
   }
 
-  report(since: number, until: number, seq: number, _intervalMs: number): ReportMessage {
-    let samples = this.window.between(since, until);
-    if (samples.length === 0) {
-      const latest = this.window.latest();
-      samples = latest ? [latest] : [];
+  wallNow(): number {
+    return Date.now();
+  }
+
+  /**
+   * The report of the interval ending at wall-clock `ts`, built once from the samples of the last `intervalMs` and
+   * handed to every link that asks for that instant: every director gets the same contents and the same `ts`.
+   */
+  report(ts: number, intervalMs: number, seq: number): ReportMessage {
+    const key = `${ts}/${intervalMs}`;
+    let body = this.reports.get(key);
+    if (body === undefined) {
+      const until = monotonicNow();
+      let samples = this.window.between(until - intervalMs, until);
+      if (samples.length === 0) {
+        const latest = this.window.latest();
+        samples = latest ? [latest] : [];
+      }
+      body = { type: 'report', ts, intervalMs, metrics: summarize(samples), plugins: this.plugins.snapshot(until).status };
+      this.reports.set(key, body);
+      // One entry per director's interval is all that is ever asked for again; older ones go.
+      for (const old of this.reports.keys()) if (this.reports.size > SHARED_REPORTS_KEPT) this.reports.delete(old);
     }
-    return {
-      type: 'report',
-      seq,
-      ts: Date.now(),
-      intervalMs: Math.max(1, Math.round(until - since)),
-      metrics: summarize(samples),
-      plugins: this.plugins.snapshot(until).status,
-    };
+    return { ...body, seq };
   }
 
   /**

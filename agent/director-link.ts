@@ -12,13 +12,19 @@ import type { HelloMessage, ReportMessage } from '../shared/protocol/messages.js
 import { Backoff } from './backoff.js';
 import type { DirectorTarget } from './config.js';
 
-/** Where a link gets what it sends: the hello (built once) and a report over a window of samples. */
+/** Where a link gets what it sends: the hello (built once) and the report of one wall-clock interval. */
 export interface ReportSource {
   hello(token: string): HelloMessage;
-  /** A report over samples taken in (since, until]; `until` and `since` are monotonic ms. */
-  report(since: number, until: number, seq: number, intervalMs: number): ReportMessage;
+  /**
+   * The report of the interval of `intervalMs` ending at wall-clock instant `ts` (a multiple of `intervalMs`): the same
+   * contents for every link that asks for the same instant, so every director is told the same thing; `seq` is the
+   * link's own.
+   */
+  report(ts: number, intervalMs: number, seq: number): ReportMessage;
   /** Monotonic clock, ms. */
   now(): number;
+  /** Wall clock, ms since the epoch: reports fall on its multiples of the interval. */
+  wallNow(): number;
 }
 
 export type LinkState = 'connecting' | 'awaiting-welcome' | 'ready' | 'backoff' | 'stopped';
@@ -46,7 +52,6 @@ export class DirectorLink {
   private timers = new Set<NodeJS.Timeout>();
   private reportTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
-  private lastReportAt = 0;
   private seq = 0;
   /** Reports dropped since the last one that went out. */
   private droppedInARow = 0;
@@ -195,20 +200,23 @@ export class DirectorLink {
       { directorId: msg.directorId, reportIntervalMs: msg.reportIntervalMs },
       `${recovered ? 'reconnected to' : 'connected to'} director ${msg.directorId}, reporting every ${msg.reportIntervalMs} ms`,
     );
-    this.lastReportAt = this.source.now();
     this.seq = 0; // a new connection starts a new sequence
     this.scheduleReport(ws);
   }
 
+  /** The next report goes out at the next multiple of the interval on the wall clock, as on every other link. */
   private scheduleReport(ws: WebSocket): void {
-    this.reportTimer = this.later(this.reportIntervalMs, () => {
+    const interval = this.reportIntervalMs;
+    const wall = this.source.wallNow();
+    const ts = (Math.floor(wall / interval) + 1) * interval;
+    this.reportTimer = this.later(ts - wall, () => {
       if (this.ws !== ws || this.state !== 'ready') return;
-      this.sendReport(ws);
+      this.sendReport(ws, ts, interval);
       this.scheduleReport(ws);
     });
   }
 
-  private sendReport(ws: WebSocket): void {
+  private sendReport(ws: WebSocket, ts: number, interval: number): void {
     const until = this.source.now();
     if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > this.settings.maxBufferedBytes) {
       // Latest wins: a report that cannot go out now is dropped; the next one covers the newer window.
@@ -222,9 +230,10 @@ export class DirectorLink {
       }
       return;
     }
-    const report = this.source.report(this.lastReportAt, until, this.seq, this.reportIntervalMs);
+    // After reports were dropped, this one covers their time too (latest wins, nothing is queued).
+    const covered = Math.min(PROTOCOL.maxReportIntervalMs, interval * (this.droppedInARow + 1));
+    const report = this.source.report(ts, covered, this.seq);
     this.seq += 1;
-    this.lastReportAt = until;
     ws.send(encodeMessage(report));
     this.stats.reportsSent += 1;
     if (this.logOnce.clear('backlog')) {

@@ -20,7 +20,7 @@ export async function collectOnce(config: AgentConfig, log: Logger): Promise<Onc
     await Promise.all([sleep(config.reportIntervalMs), agent.pluginsOnce]);
     await agent.settle();
     const hello = agent.hello('-');
-    return { agentId: config.id, host: hello.host, report: agent.report(t0, agent.now(), 0, config.reportIntervalMs) };
+    return { agentId: config.id, host: hello.host, report: agent.report(agent.wallNow(), Math.max(1, Math.round(agent.now() - t0)), 0) };
   } finally {
     agent.stop();
   }

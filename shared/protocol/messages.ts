@@ -62,7 +62,10 @@ export const reportSchema = z.strictObject({
   type: z.literal('report'),
   /** Increases by one per report sent on a connection (a report dropped under back-pressure takes no number). */
   seq: z.int().min(0),
-  /** Agent wall clock at the end of the interval, ms since the epoch (informative: the director uses its own clock). */
+  /**
+   * Agent wall clock at the end of the interval, ms since the epoch: a multiple of the interval, the same in the report
+   * of that interval to every director. Directors count the report at this time (within their clock-skew limit).
+   */
   ts: z.int().min(0),
   intervalMs: z.int().min(1).max(3_600_000),
   metrics: boundedRecord(metricStatSchema, PROTOCOL.maxMetrics, 'metrics'),
