@@ -117,7 +117,7 @@ export type ServiceSettings = CapacityServiceSettings | ExpressionServiceSetting
 export interface DecisionSettings {
   /** The grid: one decision at every multiple of this many ms since the epoch (the control interval). */
   readonly intervalMs: number;
-  /** A decision for grid time g is taken at g + settleMs or later (below intervalMs). */
+  /** A decision for grid time g is taken at g + settleMs or later (it may exceed the interval: decisions then overlap). */
   readonly settleMs: number;
   /** A report's own time (the agent's clock) is used when within this of its arrival; else its arrival time. */
   readonly maxClockSkewMs: number;
