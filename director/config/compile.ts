@@ -189,7 +189,7 @@ function compileLayered(config: LayeredConfig, source: string, baseDir: string, 
     tokens,
     createServices,
     core: {
-      decisions: { ...DIRECTOR_DEFAULTS.decisions, intervalMs: config.controlInterval },
+      decisions: { ...DIRECTOR_DEFAULTS.decisions, intervalMs: config.controlInterval, settleMs: config.settle },
       smoothing: { tauMs: config.smoothing.timeConstant, blackoutMs: config.smoothing.blackout },
       staleAfterMs: config.staleAfter,
       externalEditHoldMs: config.externalEditHold,

@@ -69,6 +69,7 @@ const TOP = {
   logLevel: D.logLevel,
   reportInterval: D.reportIntervalMs,
   controlInterval: D.controlIntervalMs,
+  settle: D.decisions.settleMs,
   dryRun: D.dryRun,
   ipvsadm: D.ipvs.binary,
   procRoot: D.procRoot,

@@ -102,6 +102,8 @@ export const directorConfigSchema = z.strictObject({
   logLevel: z.enum(LOG_LEVELS).optional(),
   reportInterval: duration(PROTOCOL.minReportIntervalMs, PROTOCOL.maxReportIntervalMs).optional(),
   controlInterval: duration(100, 60_000).optional(),
+  /** How long after each decision instant the director waits for the reports timed up to it. */
+  settle: duration(0, 60_000).optional(),
   dryRun: z.boolean().optional(),
   ipvsadm: z.string().min(1).optional(),
   /** Kernel settings of IPVS the director writes at start when told to (unset: it leaves them as they are). */

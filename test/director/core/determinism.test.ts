@@ -142,6 +142,11 @@ describe('two directors fed by the same agents', () => {
 
 describe('the decision grid', () => {
   const d = threeServerConfig().core.decisions;
+  it('settles 500 ms after each instant unless the config says otherwise', () => {
+    expect(d.settleMs).toBe(500);
+    expect(threeServerConfig({}, { settle: '1500ms' }).core.decisions.settleMs).toBe(1_500);
+  });
+
   it('decides each instant once, at the settle time after it, and catches up missed instants in order', () => {
     expect(dueInstants(d, undefined, 10_499)).toEqual([9_000]);
     expect(dueInstants(d, undefined, 10_500)).toEqual([10_000]);
