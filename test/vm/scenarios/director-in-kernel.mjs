@@ -9,9 +9,8 @@ const { CLI_PATH: CLI } = await import(`${REPO}/dist/shared/version.js`);
 const SVC = 'tcp:10.0.0.1:80';
 const RS = { rs1: '10.0.1.11:80', rs2: '10.0.1.12:80', rs3: '10.0.1.13:80' };
 const results = { phases: {}, errors: [] };
-const t0 = performance.now();
-const now = () => Math.round(performance.now() - t0);
-const log = (m) => console.log(`[${(now() / 1000).toFixed(1)}s] ${m}`);
+const { scenarioKit, snapshot: rawSnapshot } = await import(`${REPO}/test/vm/scenarios/guest-kit.mjs`);
+const { now, log, until, phase } = scenarioKit(results, { everyMs: 500 });
 
 const sh = (cmd, args, input) => execFileSync(cmd, args, { encoding: 'utf8', input });
 
@@ -19,18 +18,8 @@ const sh = (cmd, args, input) => execFileSync(cmd, args, { encoding: 'utf8', inp
 const { readTable } = await import(`${REPO}/test/vm/raw-ipvs.mjs`);
 const WEB = '-t 10.0.0.1:80';
 
-/** Both listings, one right after the other; read again when a change (keepalived's) fell between them. */
-function snapshot() {
-  for (let attempt = 0; ; attempt++) {
-    const raw = { save: sh('ipvsadm', ['-Sn']), thresholds: sh('ipvsadm', ['-Ln', '--thresholds', '--exact']) };
-    try {
-      readTable(raw.save, raw.thresholds);
-      return raw;
-    } catch (err) {
-      if (attempt >= 5) throw err;
-    }
-  }
-}
+/** Both listings, one right after the other (keepalived's changes may fall between: read again). */
+const snapshot = () => rawSnapshot(readTable);
 /** The web service's destinations: id → method, weight, upper, lower, active, inactive. */
 const destsOf = (raw) => readTable(raw.save, raw.thresholds)[WEB]?.dests ?? {};
 async function table() {
@@ -38,15 +27,6 @@ async function table() {
 }
 const weights = async () => Object.fromEntries(Object.entries(await table()).map(([id, d]) => [id, d.weight]));
 
-async function until(what, check, timeoutMs = 60_000, everyMs = 500) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 function requests(n, parallel = 1) {
   return JSON.parse(sh('ip', ['netns', 'exec', 'client', 'node', `${REPO}/test/vm/client.mjs`, 'http://10.0.0.1/', String(n), String(parallel)]));
@@ -88,17 +68,6 @@ async function status() {
   return res.json();
 }
 
-async function phase(name, fn) {
-  log(`phase ${name}`);
-  const started = now();
-  try {
-    results.phases[name] = { ...(await fn()), ms: now() - started };
-  } catch (err) {
-    results.errors.push(`${name}: ${err.message}`);
-    results.phases[name] = { failed: err.message, ms: now() - started };
-    log(`phase ${name} failed: ${err.message}`);
-  }
-}
 
 let keepalived;
 let kaLog = '';

@@ -25,31 +25,11 @@ const LOADS = [
 ];
 
 const results = { phases: {}, errors: [], times: {}, samples: { dira: [], dirb: [] }, answers: [], loads: [] };
-const t0 = Date.now();
-const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+const { scenarioKit } = await import(`${REPO}/test/vm/scenarios/guest-kit.mjs`);
+// A failed phase stops the driver: every later phase builds on the one before.
+const { log, until, phase } = scenarioKit(results, { everyMs: 200, rethrow: true });
 
-async function until(what, check, timeoutMs = 60_000, everyMs = 200) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
-async function phase(name, fn) {
-  log(`phase ${name}`);
-  const started = Date.now();
-  try {
-    results.phases[name] = { ...(await fn()), ms: Date.now() - started };
-  } catch (err) {
-    results.errors.push(`${name}: ${err.message}`);
-    results.phases[name] = { failed: err.message, ms: Date.now() - started };
-    log(`phase ${name} failed: ${err.message}`);
-    throw err;
-  }
-}
 
 // The raw tables: one long-running `ipvsadm -R` per director namespace (a process start costs a quarter of a second
 // of this guest's CPU), asked for both listings (-S -n, then -L -n --thresholds --exact) every 250 ms once it has

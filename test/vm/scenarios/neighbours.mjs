@@ -10,9 +10,8 @@ const REPO = process.env.REPO_DIR;
 const { CLI_PATH: CLI } = await import(`${REPO}/dist/shared/version.js`);
 const { readTable } = await import(`${REPO}/test/vm/raw-ipvs.mjs`);
 const results = { phases: {}, errors: [], checks: {} };
-const t0 = performance.now();
-const now = () => Math.round(performance.now() - t0);
-const log = (m) => console.log(`[${(now() / 1000).toFixed(1)}s] ${m}`);
+const { scenarioKit, snapshot: rawSnapshot } = await import(`${REPO}/test/vm/scenarios/guest-kit.mjs`);
+const { now, log, until, phase } = scenarioKit(results);
 const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' });
 const run = promisify(execFile);
 
@@ -21,28 +20,9 @@ const STICKY = '-t 10.0.0.1:81';
 const RS = { rs1: '10.0.1.11', rs2: '10.0.1.12', rs3: '10.0.1.13' };
 
 /** Both listings, one right after the other (raw text: the test judges it with raw-ipvs.mjs). */
-function snapshot() {
-  for (let attempt = 0; ; attempt++) {
-    const raw = { save: sh('ipvsadm', ['-Sn']), thresholds: sh('ipvsadm', ['-Ln', '--thresholds', '--exact']) };
-    try {
-      readTable(raw.save, raw.thresholds);
-      return raw;
-    } catch (err) {
-      if (attempt >= 5) throw err;
-    }
-  }
-}
+const snapshot = () => rawSnapshot(readTable);
 const dests = (raw, service) => readTable(raw.save, raw.thresholds)[service]?.dests ?? {};
 
-async function until(what, check, timeoutMs = 60_000, everyMs = 300) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /** N requests from the client, each on a new connection, one after another: answers counted by server name. */
 async function requests(url, n) {
@@ -79,17 +59,6 @@ async function status() {
 }
 const service = (st, name) => st.services.find((s) => s.name === name);
 
-async function phase(name, fn) {
-  log(`phase ${name}`);
-  const started = now();
-  try {
-    results.phases[name] = { ...(await fn()), ms: now() - started };
-  } catch (err) {
-    results.errors.push(`${name}: ${err.message}`);
-    results.phases[name] = { failed: err.message, ms: now() - started };
-    log(`phase ${name} failed: ${err.message}`);
-  }
-}
 
 try {
   results.created = readFileSync('/lvsf-share/created.txt', 'utf8');
