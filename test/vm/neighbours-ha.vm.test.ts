@@ -60,7 +60,7 @@ beforeAll(async () => {
   const gaps = (['dira', 'dirb'] as const).map((ns) => `${ns} ${during(ns).length} (max gap ${maxGap(during(ns))} ms)`);
   console.log(
     `two-director scenario: ${Math.round(run.wallMs / 1000)} s in the guest; phases: ${Object.entries(r.phases).map(([k, v]) => `${k} ${Math.round(Number(v.ms) / 1000)} s`).join(', ')}; ` +
-      `decisions of dirb after dira's: ${r.phases['tick-phases']?.offsetBeforeMs} ms, then ${r.phases['tick-phases']?.offsetAfterMs} ms; ` +
+      `decisions of the two directors ${r.phases['tick-phases']?.offsetMs} ms apart within the interval; ` +
       `samples after both were live: ${gaps.join(', ')}; torn: ${r.samples.dira.filter((s) => s.torn).length}; ${r.answers.length} answers`,
   );
 }, 440_000);

@@ -176,7 +176,8 @@ async function scenario1() {
     let low = false;
     const back = await until('rs2 slow-started back to 100', () => {
       const w = destsOf(latest('dira'), KA)[RS2_80]?.weight;
-      if (w !== undefined && w <= 20) low = true;
+      // Low means the director's start of the ramp, not the 0 that is still there before keepalived's restore shows.
+      if (w !== undefined && w > 0 && w <= 20) low = true;
       return low && w === 100 ? Date.now() : undefined;
     }, 22_000).catch(() => undefined);
     return { tRestart, tListening, tRestore, tEnd: Date.now(), backAt100: back ?? null };
@@ -213,25 +214,12 @@ try {
   });
 
   await phase('tick-phases', async () => {
-    // Two directors never start together, so their decisions fall at different moments of the control interval.
-    // Here they may have started close enough to decide in step by chance: dirb is paused (SIGSTOP) across one of its
-    // decisions and resumed half an interval after dira's, which moves its interval there (Node restarts an interval
-    // from when an overdue timer runs). Nothing moves a weight yet: no traffic, every load 0.
-    const before = await Promise.all([decisionTimes('dira', 3), decisionTimes('dirb', 3)]);
-    const [a, b] = [before[0].at(-1), before[1].at(-1)];
-    let nextB = b;
-    while (nextB < Date.now() + 200) nextB += CONTROL_MS;
-    let resume = a + CONTROL_MS / 2 - 300; // a decision shows in status some 300 ms after it starts
-    while (resume < nextB + 200) resume += CONTROL_MS;
-    directors.dirb.kill('SIGSTOP');
-    const stoppedAt = Date.now();
-    await sleep(resume - Date.now());
-    directors.dirb.kill('SIGCONT');
-    const resumedAt = Date.now();
-    const after = await Promise.all([decisionTimes('dira', 3), decisionTimes('dirb', 3)]);
-    await until('both directors with every agent live again', async () => (await live('dira')) && (await live('dirb')), 60_000, 500);
-    const offset = (t) => (((t[1].at(-1) - t[0].at(-1)) % CONTROL_MS) + CONTROL_MS) % CONTROL_MS;
-    return { before, after, stoppedAt, resumedAt, offsetBeforeMs: offset(before), offsetAfterMs: offset(after) };
+    // When each director's decisions fall within the control interval, as the status shows them: the directors put
+    // their decisions on a wall-clock grid, so the two fall together whenever they were started. (The code before
+    // decided on a timer of its own, at a phase set by when it started.) Recorded, not asserted: the sequences are.
+    const times = await Promise.all([decisionTimes('dira', 3), decisionTimes('dirb', 3)]);
+    const offset = (((times[1].at(-1) - times[0].at(-1)) % CONTROL_MS) + CONTROL_MS) % CONTROL_MS;
+    return { times, offsetMs: Math.min(offset, CONTROL_MS - offset) };
   });
 
   // From here on both directors know every agent past its blackout: the weights they decide may be compared.
