@@ -61,6 +61,10 @@ export class Agent implements ReportSource {
     return Date.now();
   }
 
+  builtSince(intervalMs: number, afterTs: number): number[] {
+    return [...this.reports.values()].filter((r) => r.intervalMs === intervalMs && r.ts > afterTs).map((r) => r.ts).sort((a, b) => a - b);
+  }
+
   /**
    * The report of the interval ending at wall-clock `ts`, built once from the samples of the last `intervalMs` and
    * handed to every link that asks for that instant: every director gets the same contents and the same `ts`.

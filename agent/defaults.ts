@@ -28,6 +28,11 @@ export const AGENT_DEFAULTS = deepFreeze({
     maxTextLength: 200,
   },
   link: {
+    /**
+     * A link that comes up sends first the reports already built for the last this-many intervals (for the agent's
+     * other directors): two directors then have the same reports from the same instant, whichever connected first.
+     */
+    catchUpIntervals: 2,
     /** Reconnect backoff: each delay drawn from [ceiling/2, ceiling], the ceiling doubling from 1 s to 30 s. */
     backoffInitialMs: 1_000,
     backoffMaxMs: 30_000,

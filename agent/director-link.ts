@@ -21,6 +21,8 @@ export interface ReportSource {
    * link's own.
    */
   report(ts: number, intervalMs: number, seq: number): ReportMessage;
+  /** Instants (ts) of the reports already built for this interval after `afterTs`, oldest first. */
+  builtSince(intervalMs: number, afterTs: number): number[];
   /** Monotonic clock, ms. */
   now(): number;
   /** Wall clock, ms since the epoch: reports fall on its multiples of the interval. */
@@ -201,6 +203,9 @@ export class DirectorLink {
       `${recovered ? 'reconnected to' : 'connected to'} director ${msg.directorId}, reporting every ${msg.reportIntervalMs} ms`,
     );
     this.seq = 0; // a new connection starts a new sequence
+    // The reports this director missed by connecting later than another one did, if they were built just now.
+    const interval = this.reportIntervalMs;
+    for (const ts of this.source.builtSince(interval, this.source.wallNow() - this.settings.catchUpIntervals * interval)) this.sendReport(ws, ts, interval);
     this.scheduleReport(ws);
   }
 

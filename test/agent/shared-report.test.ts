@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 describe('an agent reporting to two directors', () => {
-  it('sends each director the same report for each wall-clock instant, whenever each connection came up', async () => {
+  it('sends each director the same report for each wall-clock instant, the later connection starting with the last one built', async () => {
     const { log } = memoryLogger();
     const agent = fixtureAgent(log, { sampleInterval: '100ms' });
     running.agents.push(agent);
@@ -36,5 +36,11 @@ describe('an agent reporting to two directors', () => {
     const both = [...fromB.keys()].filter((ts) => fromA.has(ts));
     expect(both.length).toBeGreaterThanOrEqual(4);
     for (const ts of both) expect(fromB.get(ts), `report at ${ts}`).toEqual(fromA.get(ts));
+    // The later connection began with the report the first one had already had (built before it connected): both
+    // directors start from the same instant.
+    const connectedAtWall = Date.now() - (performance.now() - b.conns[0]!.connectedAt);
+    const first = b.conns[0]!.reports[0]!.ts;
+    expect(first, 'the second director’s first report was built before it connected').toBeLessThan(connectedAtWall);
+    expect(fromA.has(first)).toBe(true);
   });
 });
