@@ -125,6 +125,13 @@ export class Controller extends EventEmitter<ControllerEvents> {
     const result = advance(this.config.core, this.state, { now: this.now(), hellos, reports, kernel });
     this.state = result.state;
     if (result.steps.length === 0) return;
+    if (result.steps.length > 1) {
+      const instants = result.steps.map((s) => s.state.decidedAt);
+      this.log.warn(
+        { event: 'caught-up', instants },
+        `decided ${result.steps.length} grid instants at once (this decision ran ${Math.round(this.now() - (instants[0] ?? 0) - this.config.core.decisions.settleMs)} ms late): the table gets the last`,
+      );
+    }
     for (const s of result.steps) this.explain(s);
     let lastWriteError: string | undefined;
     const changed = result.dests.filter((d) => d.changed);
@@ -146,6 +153,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   /** One line per weight change; holds (waiting, blackout, stale, missing input) once when they start. */
   private explain(result: StepResult<CoreState>): void {
+    // The grid instant the decision belongs to: the same on every director fed by the same reports.
+    const instant = result.state.decidedAt;
     for (const e of result.events) {
       const level = e.kind === 'alarm' ? 'error' : e.kind === 'agent-stale' || e.kind === 'dest-absent' || e.kind === 'service-missing' || e.kind === 'external-edit' || e.kind === 'sorry-on' ? 'warn' : 'info';
       this.log[level]({ event: e.kind, service: e.service, dest: e.destId, agentId: e.agentId }, e.message);
@@ -153,7 +162,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     for (const d of result.dests) {
       const key = `${d.service}/${d.destId}`;
       if (d.weight !== d.weightBefore) {
-        this.log.info({ service: d.service, dest: d.destId, from: d.weightBefore, to: d.weight, target: d.target, upper: d.upper, lower: d.lower }, decisionLine(d.service, d.destId, d.weightBefore, d.weight, d.reason));
+        this.log.info({ service: d.service, dest: d.destId, from: d.weightBefore, to: d.weight, target: d.target, upper: d.upper, lower: d.lower, instant }, decisionLine(d.service, d.destId, d.weightBefore, d.weight, d.reason));
       }
       if (d.holdKind !== undefined) {
         if (this.logOnce.shouldLog(key, d.holdKind)) this.log.info({ service: d.service, dest: d.destId, hold: d.holdKind }, `${key} weight ${d.weight} held: ${d.reason}`);

@@ -266,7 +266,17 @@ for (const p of children) p.kill('SIGTERM');
 results.keepalivedLog = kaLog.filter((l) => /service|Disabling|Enabling|Error|Unknown|threshold/i.test(l.line)).slice(-60);
 for (const ns of ['dira', 'dirb']) {
   results.directorLog ??= {};
-  results.directorLog[ns] = dirLog[ns].split('\n').filter((l) => /weight \d+ → |adopt|outside|slow start|thresholds|absent|missing|error/i.test(l)).slice(-300);
+  results.directorLog[ns] = dirLog[ns].split('\n').filter((l) => /weight \d+ → |adopt|outside|slow start|thresholds|absent|missing|error|caught-up/i.test(l)).slice(-300);
+  // Every weight change the director logged: the grid instant it belongs to, when it was logged (just before the write).
+  results.decisions ??= {};
+  results.decisions[ns] = dirLog[ns].split('\n').flatMap((l) => {
+    try {
+      const j = JSON.parse(l);
+      return typeof j.instant === 'number' && typeof j.to === 'number' ? [{ instant: j.instant, time: j.time, service: j.service, dest: j.dest, from: j.from, to: j.to }] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 writeFileSync('/lvsf-share/results.json', JSON.stringify(results));
 log(`done: ${results.samples.dira.length} + ${results.samples.dirb.length} raw samples, ${results.answers.length} answers`);
