@@ -57,6 +57,13 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     tauMs: 10_000,
     /** A new or returning agent's first reports do not move its weight for this long (gRPC A58 blackout). */
     blackoutMs: 10_000,
+    /**
+     * The smoothing window unless the config sets one: this many time constants, and never shorter than
+     * `windowMinMs`. Smoothed means restart on a wall-clock grid of it and the damping realigns on it once (the
+     * deadband set aside), so directors whose histories differ agree again (docs/neighbours.md).
+     */
+    windowTimeConstants: 5,
+    windowMinMs: 60_000,
   },
   /** No report for this many report intervals makes an agent stale (unless the config sets staleAfter). */
   staleAfterIntervals: 3,

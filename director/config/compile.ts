@@ -190,7 +190,7 @@ function compileLayered(config: LayeredConfig, source: string, baseDir: string, 
     createServices,
     core: {
       decisions: { ...DIRECTOR_DEFAULTS.decisions, intervalMs: config.controlInterval, settleMs: config.settle },
-      smoothing: { tauMs: config.smoothing.timeConstant, blackoutMs: config.smoothing.blackout },
+      smoothing: { tauMs: config.smoothing.timeConstant, blackoutMs: config.smoothing.blackout, windowMs: windowOf(config.smoothing, config.controlInterval) },
       staleAfterMs: config.staleAfter,
       externalEditHoldMs: config.externalEditHold,
       services,
@@ -202,4 +202,11 @@ function compileLayered(config: LayeredConfig, source: string, baseDir: string, 
 /** Compiles a validated file; every error is CONFIG_INVALID naming its key. `baseDir` resolves token and TLS files. */
 export function compileDirectorConfig(file: DirectorConfigFile, source: string, baseDir: string, readSecret: (path: string) => string): DirectorConfig {
   return compileLayered(layerDefaults(file), source, baseDir, readSecret);
+}
+
+/** The smoothing window: as configured, or a number of time constants (a minute at least); whole control intervals. */
+function windowOf(smoothing: { timeConstant: number; window?: number }, intervalMs: number): number {
+  const { windowTimeConstants, windowMinMs } = DIRECTOR_DEFAULTS.smoothing;
+  const wanted = smoothing.window ?? Math.max(windowMinMs, smoothing.timeConstant * windowTimeConstants);
+  return Math.max(1, Math.ceil(wanted / intervalMs)) * intervalMs;
 }

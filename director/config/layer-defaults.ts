@@ -49,7 +49,8 @@ type TopFile = Omit<DirectorConfigFile, 'tls' | 'staleAfter' | 'agents' | 'defau
 export interface LayeredConfig extends Required<TopFile> {
   readonly listen: Required<NonNullable<DirectorConfigFile['listen']>>;
   readonly status: Required<NonNullable<DirectorConfigFile['status']>>;
-  readonly smoothing: Required<NonNullable<DirectorConfigFile['smoothing']>>;
+  /** window: absent means a number of time constants (compile.ts). */
+  readonly smoothing: Required<Omit<NonNullable<DirectorConfigFile['smoothing']>, 'window'>> & { readonly window?: number };
   /** null: the file leaves the sysctl as it is. */
   readonly ipvs: { readonly expireQuiescentTemplate: boolean | null };
   readonly tls?: DirectorConfigFile['tls'];

@@ -111,7 +111,7 @@ export const directorConfigSchema = z.strictObject({
   /** Where the kernel's /proc is mounted (the sysctls the director reads and may write live under it). */
   procRoot: z.string().min(1).optional(),
   onExit: z.enum(['leave', 'restore']).optional(),
-  smoothing: z.strictObject({ timeConstant: duration(0, 3_600_000).optional(), blackout: duration(0, 3_600_000).optional() }).optional(),
+  smoothing: z.strictObject({ timeConstant: duration(0, 3_600_000).optional(), blackout: duration(0, 3_600_000).optional(), window: duration(1_000, 3_600_000).optional() }).optional(),
   /** No report for this long makes an agent stale. */
   staleAfter: duration(1_000, 3_600_000).optional(),
   externalEditHold: duration(0, 86_400_000).optional(),

@@ -10,6 +10,12 @@ export interface SmoothingSettings {
   readonly tauMs: number;
   /** A new or returning agent's reports are smoothed but do not move its weight for this long. */
   readonly blackoutMs: number;
+  /**
+   * The wall-clock grid on which every smoothed mean restarts (the mean in use has run between one and two windows)
+   * and the damping re-aligns: what two directors saw differently is forgotten within two windows. A multiple of the
+   * control interval.
+   */
+  readonly windowMs: number;
 }
 
 export interface DampingSettings {

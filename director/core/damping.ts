@@ -9,6 +9,11 @@ export interface DampingInput {
   readonly now: number;
   /** Slow start in force: the ceiling the weight may not rise above now. */
   readonly slowStartCap?: number;
+  /**
+   * A smoothing window begins: the deadband and the write interval are set aside once, so the weight takes its target
+   * (step-limited) and directors whose weights the deadband held apart agree again.
+   */
+  readonly realign?: boolean;
 }
 
 export interface DampingResult {
@@ -27,18 +32,18 @@ export function maxStepOf(current: number, referenceWeight: number, s: DampingSe
   return Math.max(1, Math.floor((Math.max(current, referenceWeight) * s.maxStepPct) / 100));
 }
 
-/** Applies deadband, minimum write interval, step limit and slow-start ceiling, in that order. */
+/** Applies deadband, minimum write interval (both set aside when realigning), step limit and slow-start ceiling, in that order. */
 export function damp(input: DampingInput, s: DampingSettings): DampingResult {
-  const { current, target, now, lastWriteAt } = input;
+  const { current, target, now, lastWriteAt, realign } = input;
   if (target === current) return { weight: current };
   const delta = target - current;
-  if (Math.abs(delta) < deadbandOf(current, s)) return { weight: current, note: `within deadband of ${target}` };
-  if (lastWriteAt !== undefined && now - lastWriteAt < s.minIntervalMs) {
+  if (!realign && Math.abs(delta) < deadbandOf(current, s)) return { weight: current, note: `within deadband of ${target}` };
+  if (!realign && lastWriteAt !== undefined && now - lastWriteAt < s.minIntervalMs) {
     return { weight: current, note: `next write in ${Math.ceil((s.minIntervalMs - (now - lastWriteAt)) / 1000)}s` };
   }
   const step = maxStepOf(current, input.referenceWeight, s);
   let weight = Math.abs(delta) > step ? current + Math.sign(delta) * step : target;
-  let note = weight !== target ? `step limited from ${target}` : undefined;
+  let note = weight !== target ? `step limited from ${target}` : realign && Math.abs(delta) < deadbandOf(current, s) ? 'realigned at the start of a smoothing window' : undefined;
   const cap = input.slowStartCap;
   if (cap !== undefined && weight > current && weight > cap) {
     weight = Math.max(current, Math.floor(cap));

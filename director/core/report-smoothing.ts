@@ -5,27 +5,45 @@ import type { ReceivedReport } from './observation.js';
 import type { AgentState } from './state.js';
 
 /**
- * Folds one report, counted at `at` (report-time.ts), into the agent's smoothed inputs. Each metric's mean is one sample covering the report's interval;
- * a metric the agent stops sending is dropped after the stale time, never turned into 0.
+ * Folds one report, counted at `at` (report-time.ts), into the agent's smoothed inputs. Each metric's mean is one
+ * sample covering the report's interval; a metric the agent stops sending is dropped after the stale time, never
+ * turned into 0. Every mean runs twice: the one in use, and a fresh one started at the current window's grid time that
+ * replaces it when the next window begins. A mean in use has thus seen the reports of one to two windows and nothing
+ * older, so two directors that received the same reports for two windows hold the same means, bit for bit, whatever
+ * they saw before (one started later, or lost a report).
  */
 export function ingestReport(a: AgentState, r: ReceivedReport, at: number, settings: CoreSettings): void {
+  const window = Math.floor(at / settings.smoothing.windowMs);
   const returning = a.lastReportAt === undefined || at - a.lastReportAt >= settings.staleAfterMs;
   if (returning) {
     if (a.lastReportAt !== undefined) a.wasStale = true;
     a.liveSince = at;
     a.smoothed = {};
     a.smoothedAt = {};
+    a.fresh = {};
     delete a.completedRate;
+    delete a.freshCompletedRate;
     delete a.lastEstablished;
+  } else if (window !== a.window) {
+    a.smoothed = a.fresh ?? {};
+    a.fresh = {};
+    if (a.freshCompletedRate === undefined) delete a.completedRate;
+    else a.completedRate = a.freshCompletedRate;
+    delete a.freshCompletedRate;
   }
+  a.window = window;
+  const fresh = (a.fresh ??= {});
   const tau = settings.smoothing.tauMs;
+  const dt = r.report.intervalMs;
   for (const [name, m] of Object.entries(r.report.metrics)) {
-    a.smoothed[name] = emaNext(a.smoothed[name], m.mean, r.report.intervalMs, tau);
+    a.smoothed[name] = emaNext(a.smoothed[name], m.mean, dt, tau);
+    fresh[name] = emaNext(fresh[name], m.mean, dt, tau);
     a.smoothedAt[name] = at;
   }
   for (const [name, seen] of Object.entries(a.smoothedAt)) {
     if (at - seen >= settings.staleAfterMs) {
       delete a.smoothed[name];
+      delete fresh[name];
       delete a.smoothedAt[name];
     }
   }
@@ -34,7 +52,9 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
   if (opens !== undefined) {
     const prev = a.lastEstablished;
     const growth = established !== undefined && prev !== undefined && at > prev.at ? ((established - prev.value) * 1000) / (at - prev.at) : 0;
-    a.completedRate = emaNext(a.completedRate, Math.max(0, opens - growth), r.report.intervalMs, tau);
+    const completed = Math.max(0, opens - growth);
+    a.completedRate = emaNext(a.completedRate, completed, dt, tau);
+    a.freshCompletedRate = emaNext(a.freshCompletedRate, completed, dt, tau);
   }
   if (established !== undefined) a.lastEstablished = { value: established, at };
   else delete a.lastEstablished;

@@ -19,8 +19,15 @@ export interface AgentState {
   lastSeq?: number;
   /** The phase at the previous decision, to notice transitions (stale, live). */
   phase: AgentPhase;
-  /** Smoothed means of every metric the agent reports. */
+  /**
+   * Smoothed means of every metric the agent reports: the ones in use, started at the previous window's grid time (or
+   * at the agent's first report), so they have run between one and two smoothing windows.
+   */
   smoothed: Record<string, number>;
+  /** The means started at the current window's grid time: in use from the next window on. */
+  fresh?: Record<string, number>;
+  /** The window (its index on the wall-clock grid) the last report counted in. */
+  window?: number;
   /** When each smoothed metric was last reported: one the agent stops sending is dropped, never turned into 0. */
   smoothedAt: Record<string, number>;
   /**
@@ -28,6 +35,8 @@ export interface AgentState {
    * ones (when the agent reports both), the agent-side counterpart of the kernel rate's correction.
    */
   completedRate?: number;
+  /** The same rate, started at the current window's grid time. */
+  freshCompletedRate?: number;
   /** The previous report's established count and time, for that growth. */
   lastEstablished?: { value: number; at: number };
 }

@@ -25,6 +25,8 @@ export function step(settings: CoreSettings, previous: CoreState, obs: Observati
   const state = structuredClone(previous);
   const now = obs.now;
   state.now = now;
+  // The first decision in a new smoothing window realigns the damping (damping.ts).
+  const realign = Math.floor(now / settings.smoothing.windowMs) > Math.floor(previous.now / settings.smoothing.windowMs);
   const events: CoreEvent[] = [];
   // The agents first (one agent may serve several services), then each service in config order, pass by pass.
   const roster = rosterOf(settings, state);
@@ -36,7 +38,7 @@ export function step(settings: CoreSettings, previous: CoreState, obs: Observati
     rampReturningAgents(service, phasesBefore, now);
     const proposals = proposeTargets(settings, service, now);
     judgeOverload(service, proposals, now, events);
-    const damped = dampTowardTargets(service.svc, proposals, now);
+    const damped = dampTowardTargets(service.svc, proposals, now, realign);
     const plans = guardAgainstBlackHole(service, damped, events);
     const decided = decide(service, plans, now, events);
     dests.push(...decided.dests);

@@ -11,26 +11,28 @@ export interface Plan extends Proposal {
 }
 
 /** Every destination's damped weight, with the threshold note (if any) added to its explanation. */
-export function dampTowardTargets(svc: ServiceSettings, proposals: readonly Proposal[], now: number): Plan[] {
+export function dampTowardTargets(svc: ServiceSettings, proposals: readonly Proposal[], now: number, realign: boolean): Plan[] {
   return proposals.map((p) => {
-    const { weight, reason } = dampOne(svc, p, now);
+    const { weight, reason } = dampOne(svc, p, now, realign);
     const note = p.thresholds.note;
     return { ...p, weight, reason: note ? `${reason}; ${note}` : reason };
   });
 }
 
 /** The weight this decision gives one destination; records its clamped target on its state. */
-function dampOne(svc: ServiceSettings, p: Proposal, now: number): { weight: number; reason: string } {
+function dampOne(svc: ServiceSettings, p: Proposal, now: number, realign: boolean): { weight: number; reason: string } {
   const { rs, d, target: t } = p;
   if (t.weight === undefined || !d.present) return { weight: d.weight, reason: t.reason };
   const target = clampWeight(t.weight, rs);
-  const moved = towards(svc, p, target, now);
+  const moved = towards(svc, p, target, now, realign);
   d.target = target;
+  // A realignment counts as a write for the write interval, whether or not the weight moved: it restarts alike everywhere.
+  if (realign) d.lastWriteAt = now;
   return moved;
 }
 
 /** The step towards the clamped target, recording slow-start progress on the destination's state. */
-function towards(svc: ServiceSettings, { rs, d, target: t }: Proposal, target: number, now: number): { weight: number; reason: string } {
+function towards(svc: ServiceSettings, { rs, d, target: t }: Proposal, target: number, now: number, realign: boolean): { weight: number; reason: string } {
   // A server leaving weight 0 (quiesced, overloaded, stale) is as good as new to a *lc scheduler: ramp it.
   if (d.weight === 0 && target > 0 && !d.slowStart) d.slowStart = { startedAt: now, from: 0, cause: 'from-zero' };
   let cap: number | undefined;
@@ -45,6 +47,6 @@ function towards(svc: ServiceSettings, { rs, d, target: t }: Proposal, target: n
     const how = cause === 'returned' ? 'back in the table' : 'raised from 0 outside lvs-feedback';
     return { weight, reason: `${t.reason}; ${how}, slow start from ${weight}` };
   }
-  const r = damp({ current: d.weight, target, referenceWeight: svc.referenceWeight, lastWriteAt: d.lastWriteAt, now, ...(cap !== undefined ? { slowStartCap: cap } : {}) }, svc.damping);
+  const r = damp({ current: d.weight, target, referenceWeight: svc.referenceWeight, lastWriteAt: d.lastWriteAt, now, realign, ...(cap !== undefined ? { slowStartCap: cap } : {}) }, svc.damping);
   return { weight: r.weight, reason: r.note ? `${t.reason}; ${r.note}` : t.reason };
 }

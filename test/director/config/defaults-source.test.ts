@@ -23,7 +23,7 @@ vi.mock('../../../director/defaults.js', async (importOriginal) => {
       ipvs: { ...real.ipvs, binary: '/opt/sbin/ipvsadm', expireQuiescentTemplate: true },
       procRoot: '/host/proc',
       onExit: 'restore',
-      smoothing: { tauMs: 7_000, blackoutMs: 3_000 },
+      smoothing: { tauMs: 7_000, blackoutMs: 3_000, windowTimeConstants: 3, windowMinMs: 10_000 },
       staleAfterIntervals: 5,
       externalEditHoldMs: 60_000,
       pluginMetrics: ['changed_metric'],
@@ -97,7 +97,9 @@ describe('director config defaults', () => {
       onExit: D.onExit,
     });
     expect([c.reportIntervalMs, c.controlIntervalMs]).toEqual([D.reportIntervalMs, D.controlIntervalMs]);
-    expect(c.core.smoothing).toEqual(D.smoothing);
+    // The window: that many time constants, at least the minimum, in whole control intervals (21 s = 30 × 700 ms here).
+    const windowMs = Math.ceil(Math.max(D.smoothing.windowMinMs, D.smoothing.tauMs * D.smoothing.windowTimeConstants) / D.controlIntervalMs) * D.controlIntervalMs;
+    expect(c.core.smoothing).toEqual({ tauMs: D.smoothing.tauMs, blackoutMs: D.smoothing.blackoutMs, windowMs });
     expect(c.core.decisions).toEqual({ ...D.decisions, intervalMs: D.controlIntervalMs });
     expect(c.core.staleAfterMs).toBe(D.staleAfterIntervals * D.reportIntervalMs);
     expect(c.core.externalEditHoldMs).toBe(D.externalEditHoldMs);

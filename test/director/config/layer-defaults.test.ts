@@ -107,10 +107,17 @@ describe('director config: the defaults block and each service', () => {
     const c = config([{}], { listen: { port: 9000 }, status: { port: 9100 }, smoothing: { blackout: '2s' } });
     expect(c.listen).toEqual({ host: DIRECTOR_DEFAULTS.listen.host, port: 9000 });
     expect(c.status).toEqual({ ...DIRECTOR_DEFAULTS.status, port: 9100 });
-    expect(c.core.smoothing).toEqual({ tauMs: DIRECTOR_DEFAULTS.smoothing.tauMs, blackoutMs: 2_000 });
+    expect(c.core.smoothing).toMatchObject({ tauMs: DIRECTOR_DEFAULTS.smoothing.tauMs, blackoutMs: 2_000 });
     const other = config([{}], { listen: { host: '127.0.0.1' }, status: { enabled: false }, smoothing: { timeConstant: '3s' } });
     expect(other.listen).toEqual({ host: '127.0.0.1', port: DIRECTOR_DEFAULTS.listen.port });
     expect(other.status).toEqual({ ...DIRECTOR_DEFAULTS.status, enabled: false });
-    expect(other.core.smoothing).toEqual({ tauMs: 3_000, blackoutMs: DIRECTOR_DEFAULTS.smoothing.blackoutMs });
+    expect(other.core.smoothing).toMatchObject({ tauMs: 3_000, blackoutMs: DIRECTOR_DEFAULTS.smoothing.blackoutMs });
+  });
+
+  it('makes the smoothing window five time constants, a minute at least, or as set, in whole control intervals', () => {
+    expect(config([{}], { smoothing: { timeConstant: '3s' } }).core.smoothing.windowMs).toBe(60_000);
+    expect(config([{}], { smoothing: { timeConstant: '30s' } }).core.smoothing.windowMs).toBe(150_000);
+    expect(config([{}], { controlInterval: '4s', smoothing: { timeConstant: '30s' } }).core.smoothing.windowMs).toBe(152_000);
+    expect(config([{}], { controlInterval: '2s', smoothing: { window: '15s' } }).core.smoothing.windowMs).toBe(16_000);
   });
 });

@@ -80,7 +80,13 @@ describe('decision core properties', () => {
         const svc = cfg.core.services[0]!;
         const run = runCore(cfg.core, { until: 180_000, reports: every2s(s) });
         const before = new Map<string, number>(svc.realServers.map((r) => [r.id, r.baseWeight]));
+        // The smoothing window as documented: five time constants, a minute at least; its first decision realigns.
+        const windowMs = Math.max(60_000, 5 * s.tau * 1_000);
+        expect(cfg.core.smoothing.windowMs).toBe(windowMs);
+        let prevNow = 0;
         for (const tick of run.ticks) {
+          const realign = Math.floor(tick.now / windowMs) > Math.floor(prevNow / windowMs);
+          prevNow = tick.now;
           const sorryIn = tick.services[0]!.sorryActive;
           expect(sorryIn || tick.dests.some((d) => d.weight > 0)).toBe(true);
           for (const d of tick.dests) {
@@ -97,9 +103,14 @@ describe('decision core properties', () => {
             if (d.weight !== prev && !kept) {
               expect(d.target).toBeDefined();
               const gap = Math.abs(d.target! - prev);
-              expect(gap).toBeGreaterThanOrEqual(deadband(s, prev));
+              if (!realign) expect(gap).toBeGreaterThanOrEqual(deadband(s, prev));
               // Not capped by slow start: the whole way, or exactly one full step of it.
               if (!d.reason.includes('slow start')) expect(Math.abs(d.weight - prev)).toBe(Math.min(gap, stepLimit(s, prev)));
+            }
+            // At a realignment a weight the deadband held takes its target, step-limited (unless something else caps it).
+            if (realign && !kept && d.target !== undefined && d.target !== prev && Math.abs(d.target - prev) < deadband(s, prev) && !/slow start|deadband|next write|kept|held/.test(d.reason)) {
+              const gap = d.target - prev;
+              expect(d.weight, d.reason).toBe(prev + Math.sign(gap) * Math.min(Math.abs(gap), stepLimit(s, prev)));
             }
             expect(d.weightBefore).toBe(prev);
             before.set(d.destId, d.weight);

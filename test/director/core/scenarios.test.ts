@@ -30,7 +30,8 @@ describe('blackout', () => {
 
 describe('deadband', () => {
   it('writes nothing until the target is at least deadband % of the current weight away', () => {
-    const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct', damping: { deadband: 10, maxStep: 100, minInterval: 0 } }, { smoothing: { timeConstant: 0 } });
+    // A smoothing window past the run: no realignment in it (see the next test).
+    const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct', damping: { deadband: 10, maxStep: 100, minInterval: 0 } }, { smoothing: { timeConstant: 0, window: '10m' } });
     // a1's target: 95 (5 from 100: held), 90 (10 from 100: written), 82 (8 from 90: held), 81 (9 from 90: written).
     const idle = (t: number) => (t < 30_000 ? 95 : t < 50_000 ? 90 : t < 70_000 ? 82 : 81);
     const run = runCore(cfg.core, { until: 80_000, reports: every2s((a, t) => ({ cpu_idle_pct: a === 'a1' ? idle(t) : 100 })) });
@@ -42,6 +43,18 @@ describe('deadband', () => {
     expect(run.weightAt(A, 69_000)).toBe(90);
     expect(at(60_000).reason).toContain('within deadband of 82');
     expect(run.weightAt(A, 70_000)).toBe(81);
+  });
+
+  it('sets the deadband aside once at the start of each smoothing window: a held weight takes its target', () => {
+    const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct', damping: { deadband: 10, maxStep: 100, minInterval: 5 } }, { smoothing: { timeConstant: 0, window: '30s' } });
+    expect(cfg.core.smoothing.windowMs).toBe(30_000);
+    // a1's target 95 from the start: held by the deadband until the window that starts at 30 s, then 95 for good.
+    const run = runCore(cfg.core, { until: 100_000, reports: every2s((a) => ({ cpu_idle_pct: a === 'a1' ? 95 : 100 })) });
+    const at = (t: number) => run.ticks.find((k) => k.now === t)!.dests.find((d) => d.destId === A)!;
+    expect(run.weightAt(A, 29_000)).toBe(100);
+    expect(at(30_000)).toMatchObject({ weight: 95, changed: true });
+    expect(at(30_000).reason).toContain('realigned at the start of a smoothing window');
+    expect(run.ticks.filter((k) => k.now > 30_000).flatMap((k) => k.dests.filter((d) => d.destId === A && d.changed))).toEqual([]);
   });
 });
 
