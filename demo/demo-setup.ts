@@ -13,7 +13,7 @@ const token = (id: string): string => `demo-token-${id}-0123456789`;
 
 export interface DemoSettings {
   /** Director settings that make the demo move within a minute. */
-  readonly smoothing: { readonly timeConstant: string; readonly blackout: string };
+  readonly smoothing: { readonly timeConstant: string; readonly blackout: string; readonly window?: string };
   readonly reportInterval: string;
   readonly controlInterval: string;
   readonly staleAfter: string;

@@ -1,4 +1,5 @@
-// Two real director processes (dry run) fed by the same real agents over WebSockets: the same decisions, line for line.
+// Real director processes (dry run) fed by the same real agents over WebSockets: the same decisions, line for line, and
+// the same again after one of them stalled and missed reports.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,19 @@ function decisionsOf(d: Director): string[] {
 
 const weights = (s: DirectorStatus): number[] => s.services[0]!.dests.map((d) => d.weight);
 
+/** The weights a director decided, per grid instant that changed one: `instant → dest=weight …`. */
+function changesByInstant(d: Director): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const l of jsonLines(d.cli.stderr().slice(0, d.cli.stderr().lastIndexOf('\n') + 1))) {
+    const { instant, dest, to } = l as { instant?: number; dest?: string; to?: number };
+    if (typeof instant !== 'number' || typeof to !== 'number') continue;
+    out.set(instant, [out.get(instant), `${dest}=${to}`].filter(Boolean).join(' '));
+  }
+  return out;
+}
+
+const WINDOW_MS = 3_000;
+
 describe('two directors fed by the same agents', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lvsf-two-'));
   const directors: Director[] = [];
@@ -57,14 +71,14 @@ describe('two directors fed by the same agents', () => {
     // processes start at different moments, and their timers are their own.
     const config = demoDirectorConfig({
       ...DEMO_SETTINGS,
-      smoothing: { timeConstant: '1s', blackout: '1s' },
+      smoothing: { timeConstant: '1s', blackout: '1s', window: `${WINDOW_MS}ms` },
       reportInterval: '500ms',
       controlInterval: '500ms',
       staleAfter: '3s',
       damping: { minInterval: '1s', maxStep: 25, deadband: 5 },
       expression: 'base_weight * (100 - demo_load_busy_pct) / 100',
     });
-    for (const name of ['a', 'b']) {
+    for (const name of ['a', 'b', 'c']) {
       const file = join(dir, `director-${name}.json`);
       writeFileSync(file, JSON.stringify(config));
       directors.push(await startDirector(file));
@@ -78,10 +92,15 @@ describe('two directors fed by the same agents', () => {
       agents.push(startCli(['agent', '--config', files[id]]));
     }
     await untilBoth(directors, (s) => s.services[0]!.dests.every((d) => d.agentState === 'live'));
+    // c stays out of the first comparison: the second one stalls it.
+    stalled = directors.pop()!;
   });
+  let stalled: Director;
 
   afterAll(async () => {
+    stalled.cli.proc.kill('SIGCONT');
     await Promise.all(agents.map((a) => a.stop()));
+    await stalled.cli.stop();
     await Promise.all(directors.map((d) => d.cli.stop()));
     rmSync(dir, { recursive: true, force: true });
   });
@@ -103,4 +122,34 @@ describe('two directors fed by the same agents', () => {
     const [sa, sb] = await Promise.all(directors.map(status));
     expect(weights(sb!)).toEqual(weights(sa!));
   }, 60_000);
+
+  it('a director that stalled and missed reports decides the same weights as the other again within three smoothing windows', async () => {
+    const [a] = directors;
+    const c = stalled;
+    // c's process stops; the agents cut it off at their second unanswered ping, and the loads change meanwhile.
+    c.cli.proc.kill('SIGSTOP');
+    writeFileSync(join(dir, 'web1.load'), '45\n');
+    writeFileSync(join(dir, 'web2.load'), '20\n');
+    const near = (w: number | undefined, target: number) => w !== undefined && Math.abs(w - target) <= target * 0.05 + 1;
+    await untilBoth([a!], (s) => near(weights(s)[0], 55) && near(weights(s)[1], 80));
+    await delay(2_000);
+    c.cli.proc.kill('SIGCONT');
+    await untilBoth([c], (s) => s.services[0]!.dests.every((d) => d.agentState === 'live'), 30_000);
+    const from = Date.now() + 3 * WINDOW_MS;
+    // From three windows on, new loads: both must go through the same weights at the same instants.
+    while (Date.now() < from) await delay(100);
+    writeFileSync(join(dir, 'web1.load'), '5\n');
+    writeFileSync(join(dir, 'web3.load'), '70\n');
+    await untilBoth([a!, c], (s) => near(weights(s)[0], 95) && near(weights(s)[2], 30));
+    await delay(2 * WINDOW_MS);
+    const [ca, cc] = [changesByInstant(a!), changesByInstant(c)];
+    const lastBoth = Math.min(Math.max(...ca.keys()), Math.max(...cc.keys()));
+    const span = (m: Map<number, string>) => [...m].filter(([g]) => g >= from && g <= lastBoth).map(([g, w]) => `${g - from} ms: ${w}`);
+    expect(span(ca).length).toBeGreaterThanOrEqual(3);
+    expect(span(cc)).toEqual(span(ca));
+    const [sa, sc] = await Promise.all([status(a!), status(c)]);
+    expect(weights(sc!)).toEqual(weights(sa!));
+    // c did miss reports: it caught up the instants it could not decide while stopped.
+    expect(c.cli.stderr()).toMatch(/"event":"caught-up"/);
+  }, 90_000);
 });
