@@ -158,9 +158,13 @@ function compareDecisions(service: string): { dira: string[]; dirb: string[]; al
  * decision vectors with none added, and a decision vector the samples never show stood less than half a control
  * interval (a decision caught up in the same write as the next one, or overtaken by it): too short for the samples.
  */
+/** How many of its decision vectors from t0 on each table was seen to show, for the printed figure. */
+const shown: string[] = [];
 function expectKernelFollows(ns: Ns, key: string, port: number, ds: Decided[]): void {
   const wanted = [{ instant: 0, time: 0, w: CONFIGURED }, ...ds];
   const seen = decided(during(ns), key, port);
+  const fromT0 = ds.filter((d) => d.instant >= r.times.t0);
+  shown.push(`${ns} ${key.slice(-4)}: the table showed ${fromT0.filter((d) => seen.some((s) => show(s.w) === show(d.w))).length} of ${fromT0.length}`);
   const all = `decided ${ds.filter((d) => d.instant >= r.times.t0).map((d) => show(d.w)).join(', ')}; table ${seen.map((s) => show(s.w)).join(', ')}`;
   // The first vector sampled is one decided before it, the latest such (a write lands a settle time after its instant).
   let i = wanted.findLastIndex((d) => d.instant <= seen[0]!.t && show(d.w) === show(seen[0]!.w));
@@ -270,6 +274,7 @@ describe('two directors and keepalived on a real IPVS kernel', () => {
       expect(dirb).toEqual(dira);
       expectKernelFollows('dira', CAP, 8080, all.dira);
       expectKernelFollows('dirb', CAP, 8080, all.dirb);
+      console.log(`cap: ${dira.length - 1} decided instants with a change from t0 on, the same on both directors; ${shown.splice(0).join('; ')}`);
     });
 
     it('capacity mode: no jump at the switch — each change within the step limit, no return to the configured weights', () => {
@@ -292,6 +297,7 @@ describe('two directors and keepalived on a real IPVS kernel', () => {
       expect(dirb).toEqual(dira);
       expectKernelFollows('dira', EXPR, 8080, all.dira);
       expectKernelFollows('dirb', EXPR, 8080, all.dirb);
+      console.log(`expr: ${dira.length - 1} decided instants with a change from t0 on, the same on both directors; ${shown.splice(0).join('; ')}`);
     });
   });
 });
