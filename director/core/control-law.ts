@@ -38,13 +38,10 @@ function capacityTarget(svc: CapacityServiceSettings, d: DestState, scope: Reado
     target = MIN_MEASURABLE_WEIGHT;
     reason = `${reason}, at least ${MIN_MEASURABLE_WEIGHT} to stay measurable`;
   }
-  if (svc.expression) {
-    const r = svc.expression.evaluate(scope);
-    if (!r.ok) return { weight: d.weight, reason: `weight kept: penalty ${r.why}`, holdKind: `input:${r.why}` };
-    const factor = Math.min(1, Math.max(0, r.value));
-    if (factor !== 1) reason = `${reason}, penalty ×${fmt(factor)} (${svc.expression.source})`;
-    target *= factor;
-  }
+  const p = penaltyOf(svc, d, scope);
+  if ('hold' in p) return p.hold;
+  if (p.factor !== 1) reason = `${reason}, penalty ×${fmt(p.factor)} (${svc.expression?.source})`;
+  target *= p.factor;
   return { weight: target, reason };
 }
 
@@ -53,11 +50,17 @@ function capacityTarget(svc: CapacityServiceSettings, d: DestState, scope: Reado
  * one, and a penalty of 0 still quiesces (the admin's rule needs no capacity to say "out").
  */
 function unknownCapacityTarget(svc: CapacityServiceSettings, d: DestState, scope: ReadonlyMap<string, number>, note: string): Target {
-  if (svc.expression) {
-    const r = svc.expression.evaluate(scope);
-    if (!r.ok) return { weight: d.weight, reason: `weight kept: penalty ${r.why}`, holdKind: `input:${r.why}` };
-    if (r.value <= 0) return { weight: 0, reason: `${note}; penalty ×0 (${svc.expression.source})` };
-  }
+  const p = penaltyOf(svc, d, scope);
+  if ('hold' in p) return p.hold;
+  if (p.factor === 0) return { weight: 0, reason: `${note}; penalty ×0 (${svc.expression?.source})` };
   if (d.weight === 0) return { weight: svc.referenceWeight, reason: `${note}, no server's capacity known: back from 0 at the reference weight ${svc.referenceWeight}` };
   return { weight: d.weight, reason: `weight kept: ${note}`, holdKind: 'capacity-unknown' };
+}
+
+/** The penalty expression's factor, clamped to 0..1 (1 without one), or the hold when one of its inputs is missing. */
+function penaltyOf(svc: CapacityServiceSettings, d: DestState, scope: ReadonlyMap<string, number>): { factor: number } | { hold: Target } {
+  if (!svc.expression) return { factor: 1 };
+  const r = svc.expression.evaluate(scope);
+  if (!r.ok) return { hold: { weight: d.weight, reason: `weight kept: penalty ${r.why}`, holdKind: `input:${r.why}` } };
+  return { factor: Math.min(1, Math.max(0, r.value)) };
 }
