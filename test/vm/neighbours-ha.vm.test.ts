@@ -205,7 +205,11 @@ describe('two directors and keepalived on a real IPVS kernel', () => {
       expect(raised, `${weights.filter((x) => x.w !== 0).length} of ${samples.length} samples show rs2 above 0`).toEqual([]);
       // The director kept deciding all along: every decision takes in new reports, and its status shows their seq.
       const statuses = p.statuses as { lastReportSeq?: number; agentState: string }[];
-      expect(new Set(statuses.map((s) => s.lastReportSeq)).size).toBeGreaterThanOrEqual(5);
+      // Over the 15 s hold the agent sent about 15 reports: the seqs the polled statuses show span most of them, with
+      // decisions in between (how many polls land depends on how busy the guest is: not counted).
+      const seqs = statuses.map((s) => s.lastReportSeq ?? NaN);
+      expect(new Set(seqs).size, seqs.join(' ')).toBeGreaterThanOrEqual(3);
+      expect(Math.max(...seqs) - Math.min(...seqs), seqs.join(' ')).toBeGreaterThanOrEqual(8);
       expect(statuses.every((s) => s.agentState === 'live')).toBe(true);
       // Real traffic meanwhile: rs1 and rs3 answer everything; a request sent to rs2 would be refused (its server is down).
       const counts: Record<string, number> = {};
@@ -228,24 +232,30 @@ describe('two directors and keepalived on a real IPVS kernel', () => {
     it('slow-starts the server keepalived restores: a low weight within a few decisions, then up step by step', () => {
       const p = phase('keepalived-restores');
       const [tRestore, tEnd] = [p.tRestore as number, p.tEnd as number];
-      const series: { t: number; w: number }[] = [];
+      // What dira decided for rs2 after keepalived's restore, instant by instant (its log), …
+      const decidedRamp = r.decisions.dira.filter((d) => d.service === 'ka' && d.dest === '10.0.1.12:80' && d.time >= tRestore && d.time <= tEnd).sort((a, b) => a.instant - b.instant);
+      const all = decidedRamp.map((d) => `${((d.instant - tRestore) / 1000).toFixed(1)}s ${d.from} → ${d.to}`).join(', ');
+      expect(decidedRamp.length, all).toBeGreaterThanOrEqual(4);
+      const first = decidedRamp[0]!;
+      expect(first.to, all).toBeLessThanOrEqual(20);
+      expect(first.time - tRestore, all).toBeLessThanOrEqual(3 * CONTROL_MS + 1_000);
+      for (const [k, d] of decidedRamp.slice(1).entries()) {
+        expect(d.from, all).toBe(decidedRamp[k]!.to);
+        expect(d.to - d.from, all).toBeGreaterThan(0);
+        expect(d.to - d.from, all).toBeLessThanOrEqual(maxStepOf(d.from));
+      }
+      expect(decidedRamp.at(-1)!.to, all).toBe(100);
+      // … and the raw table: from the first low weight on, only weights dira decided (a catch-up may skip some).
+      const seen: { t: number; w: number }[] = [];
       for (const s of during('dira', tRestore, tEnd)) {
         const w = destsOf(s, KA)['10.0.1.12:80']!.weight;
-        if (w !== series.at(-1)?.w) series.push({ t: s.t, w });
+        if (w !== seen.at(-1)?.w) seen.push({ t: s.t, w });
       }
-      // Before keepalived's write shows, rs2 may still be at 0.
-      while (series[0]?.w === 0) series.shift();
-      const all = series.map((s) => `${((s.t - tRestore) / 1000).toFixed(1)}s ${s.w}`).join(', ');
-      const low = series.findIndex((s) => s.w <= 20);
-      expect(low, `rs2 after keepalived restored it: ${all}`).toBeGreaterThanOrEqual(0);
-      expect(series[low]!.t - tRestore, all).toBeLessThanOrEqual(3 * CONTROL_MS + 1_000);
-      const ramp = series.slice(low).map((s) => s.w);
-      for (let i = 1; i < ramp.length; i++) {
-        expect(ramp[i]! - ramp[i - 1]!, all).toBeGreaterThan(0);
-        expect(ramp[i]! - ramp[i - 1]!, all).toBeLessThanOrEqual(maxStepOf(ramp[i - 1]!));
-      }
-      expect(ramp.length, all).toBeGreaterThanOrEqual(4);
-      expect(ramp.at(-1), all).toBe(100);
+      const table = seen.map((x) => `${((x.t - tRestore) / 1000).toFixed(1)}s ${x.w}`).join(', ');
+      const low = seen.findIndex((x) => x.w <= 20);
+      expect(low, `table: ${table}`).toBeGreaterThanOrEqual(0);
+      expect(seen.slice(low).filter((x) => !decidedRamp.some((d) => d.to === x.w)), `table: ${table}; decided: ${all}`).toEqual([]);
+      expect(seen.at(-1)!.w, table).toBe(100);
     });
   });
 
@@ -278,14 +288,17 @@ describe('two directors and keepalived on a real IPVS kernel', () => {
     });
 
     it('capacity mode: no jump at the switch — each change within the step limit, no return to the configured weights', () => {
-      // The weights the traffic met: dira's up to the switch, then dirb's from the switch on.
-      const last = decided(during('dira', r.times.t0, r.times.tSwitch), CAP, 8080).at(-1)!;
-      const after = decided(during('dirb', r.times.tSwitch), CAP, 8080);
-      const met = [last, ...after];
-      const all = met.map((s) => `${secs(s.t)} ${show(s.w)}`).join(', ');
+      // The weights the traffic met: dira's decisions up to the switch, then dirb's from the switch on (the tables go
+      // through them: the test above).
+      const a = decisionsOf('dira', 'cap').filter((d) => d.time < r.times.tSwitch);
+      const b = decisionsOf('dirb', 'cap').filter((d) => d.time >= r.times.tSwitch);
+      const last = a.at(-1)!;
+      const met = [last, ...b];
+      const all = met.map((d) => `${secs(d.instant)} ${show(d.w)}`).join(', ');
       expect(last.w, all).not.toEqual(CONFIGURED);
+      expect(b.length, all).toBeGreaterThanOrEqual(3);
       for (let i = 1; i < met.length; i++) {
-        for (let j = 0; j < 3; j++) expect(Math.abs(met[i]!.w[j]! - met[i - 1]!.w[j]!), `${RS[j]} at ${secs(met[i]!.t)}: ${all}`).toBeLessThanOrEqual(maxStepOf(met[i - 1]!.w[j]!));
+        for (let j = 0; j < 3; j++) expect(Math.abs(met[i]!.w[j]! - met[i - 1]!.w[j]!), `${RS[j]} at ${secs(met[i]!.instant)}: ${all}`).toBeLessThanOrEqual(maxStepOf(met[i - 1]!.w[j]!));
         expect(met[i]!.w, all).not.toEqual(CONFIGURED);
       }
     });
