@@ -5,6 +5,8 @@ import { MinHeap } from '../engine/min-heap.js';
 interface Job {
   finishV: number;
   done: (t: number) => void;
+  /** Its place in `inService`. */
+  slot: number;
 }
 
 /**
@@ -16,6 +18,8 @@ export class PsServer {
   private V = 0;
   private lastT = 0;
   private heap = new MinHeap<Job>((a, b) => a.finishV < b.finishV);
+  /** The same jobs as the heap, in no order, for a listing of each one's work left. */
+  private inService: Job[] = [];
   private gen = 0;
   private sumFinishV = 0;
   /** ∫ min(jobs + background, cores) / cores dt in seconds: CPU busy time, for utilisation and the agent's samples. */
@@ -44,6 +48,22 @@ export class PsServer {
     return this.sumFinishV - this.heap.size * this.V;
   }
 
+  /** The work still to be done by each job in service, ascending (all progress alike, so in finishing order). */
+  remainingWorks(t: number): number[] {
+    this.advance(t);
+    const out: number[] = [];
+    for (const j of this.inService) out.push(Math.max(0, j.finishV - this.V));
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Takes a finished job out of `inService`: the last one moves into its place. */
+  private leave(j: Job): void {
+    const last = this.inService.pop();
+    if (last === undefined || last === j) return;
+    this.inService[j.slot] = last;
+    last.slot = j.slot;
+  }
+
   private rate(): number {
     const n = this.heap.size + this.background;
     return n === 0 ? 0 : this.speed * this.factor * Math.min(1, this.cores / n);
@@ -61,7 +81,9 @@ export class PsServer {
     this.advance(t);
     const finishV = this.V + work;
     this.sumFinishV += finishV;
-    this.heap.push({ finishV, done });
+    const job = { finishV, done, slot: this.inService.length };
+    this.heap.push(job);
+    this.inService.push(job);
     this.reschedule(t);
   }
 
@@ -97,6 +119,7 @@ export class PsServer {
     for (let j = this.heap.peek(); j && j.finishV <= this.V + eps; j = this.heap.peek()) {
       this.heap.pop();
       this.sumFinishV -= j.finishV;
+      this.leave(j);
       finished.push(j);
     }
     this.reschedule(t);
