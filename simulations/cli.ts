@@ -1,13 +1,15 @@
 // `lvs-feedback simulate`: runs the scenarios and writes the results table and plots.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { reportFatal } from '../shared/exit.js';
 import { PACKAGE_ROOT } from '../shared/version.js';
 
+const DEFAULT_OUT = join(PACKAGE_ROOT, 'simulations/results');
+
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('run the cluster model: every scenario under every policy, results and plots to simulations/results/')
-    .option('-o, --out <dir>', 'where to write results', join(PACKAGE_ROOT, 'simulations/results'))
+    .option('-o, --out <dir>', 'where to write results (the default one also updates the figures the READMEs quote)', DEFAULT_OUT)
     .option('-s, --scenario <name...>', 'only these scenarios (a70 a85 a8 b c d e f g)')
     .option('--seeds <n>', 'seeds per scenario and policy', '3')
     .option('--quick', 'runs a tenth as long (a smoke test; the figures mean little)')
@@ -24,6 +26,12 @@ export function simulateCommand(): Command {
           onProgress: (line) => process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s  ${line}\n`),
         });
         const files = writeResults(results, opts.out);
+        // The READMEs quote figures of the committed results: rewritten when those are.
+        if (resolve(opts.out) === resolve(DEFAULT_OUT)) {
+          const { updateQuotedFigures } = await import('./report/figures.js');
+          const changed = updateQuotedFigures(join(opts.out, 'results.json'), [join(PACKAGE_ROOT, 'README.md'), join(PACKAGE_ROOT, 'simulations/README.md')]);
+          if (changed.length > 0) process.stdout.write(`updated the figures quoted in ${changed.join(', ')}\n`);
+        }
         process.stdout.write(`wrote ${files.join(', ')} to ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
       } catch (err) {
         process.exitCode = reportFatal('simulate', err);
