@@ -24,6 +24,8 @@ export interface DestStatus {
   readonly cpuUtilPct?: number;
   readonly memAvailablePct?: number;
   readonly capacity?: number;
+  /** Connections per second the destination completes, as the director derives it from the kernel's counters (smoothed). */
+  readonly kernelRate?: number;
   readonly activeConns?: number;
   readonly reason: string;
 }
@@ -79,6 +81,7 @@ export function buildStatus(directorId: string, table: string, uptimeS: number, 
         ...opt('cpuUtilPct', round(a.smoothed.cpu_util_pct)),
         ...opt('memAvailablePct', round(a.smoothed.mem_available_pct)),
         ...opt('capacity', round(d.capacity)),
+        ...opt('kernelRate', round(d.kernelRate)),
         ...opt('activeConns', d.activeConns),
         reason: d.reason,
       };

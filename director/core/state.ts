@@ -62,9 +62,20 @@ export interface DestState {
   zeroedOutside?: 'edit' | 'found';
   /** Estimated capacity: connections per second at full CPU. */
   capacity?: number;
-  /** Smoothed new-connection rate the kernel reports for this destination. */
+  /**
+   * Smoothed rate at which the destination completes connections, from the kernel: new connections per second (the
+   * difference of its cumulative Conns counter between decisions, or the kernel's own CPS estimate when the table was
+   * read without Conns) minus the growth of its active connections.
+   */
   kernelRate?: number;
   kernelRateAt?: number;
+  /**
+   * The kernel's cumulative Conns counter where the last rate sample ended (or where it was first seen), that
+   * decision's time, and the active connections then: the reference the next sample is differenced against.
+   */
+  kernelConns?: number;
+  kernelConnsAt?: number;
+  kernelConnsActive?: number;
   activeConns?: number;
   inactiveConns?: number;
   /** Control paused after an edit by someone else, until this time. */

@@ -21,6 +21,7 @@ export function kernelView(table: IpvsTable): KernelView {
         ...(d.activeConns !== undefined ? { activeConns: d.activeConns } : {}),
         ...(d.inactiveConns !== undefined ? { inactiveConns: d.inactiveConns } : {}),
         ...(d.cps !== undefined ? { cps: d.cps } : {}),
+        ...(d.conns !== undefined ? { conns: d.conns } : {}),
       };
     }
     services[id] = dests;

@@ -49,7 +49,7 @@ const perProcess = await time(async () => {
 const perChange = perProcess / SAMPLE;
 const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 console.log(`IPVS table of ${SERVICES * PER_SERVICE} destinations in ${SERVICES} services`);
-console.log(`  read (ipvsadm -Sn, --thresholds, --rate; parsed)              ${f(readMs)}`);
+console.log(`  read (ipvsadm -Sn, --thresholds, --stats; parsed)             ${f(readMs)}`);
 console.log(`  1,000 changes: one ipvsadm -R batch + read-back + verify        ${f(batch1k)}   one process per change ${f(perChange * 1_000)} (${(perChange * 1_000 / batch1k).toFixed(1)}× slower)`);
 console.log(`  5,000 changes: one ipvsadm -R batch + read-back + verify        ${f(batch5k)}   one process per change ${f(perChange * 5_000)} (${(perChange * 5_000 / batch5k).toFixed(1)}× slower)`);
 console.log(`  one process per change: ${perChange.toFixed(1)} ms each, timed over ${SAMPLE} changes and scaled`);

@@ -35,7 +35,7 @@ function setup(sysctl: string, top: Record<string, unknown> = {}, ipvsadmExit = 
   writeFileSync(sysctlFile, sysctl);
   writeFileSync(join(base, 'save.txt'), `${SAVE}\n`);
   writeFileSync(join(base, 'thresholds.txt'), `${listing('Uthreshold Lthreshold ActiveConn InActConn', '0 0 0 0')}\n`);
-  writeFileSync(join(base, 'rate.txt'), `${listing('CPS InPPS OutPPS InBPS OutBPS', '0 0 0 0 0')}\n`);
+  writeFileSync(join(base, 'stats.txt'), `${listing('Conns InPkts OutPkts InBytes OutBytes', '0 0 0 0 0')}\n`);
   const ipvsadm = join(base, 'ipvsadm');
   writeFileSync(
     ipvsadm,
@@ -45,7 +45,7 @@ function setup(sysctl: string, top: Record<string, unknown> = {}, ipvsadmExit = 
       'case "$*" in',
       `  "-Sn") cat "${base}/save.txt" ;;`,
       `  "-Ln --thresholds --exact") cat "${base}/thresholds.txt" ;;`,
-      `  "-Ln --rate --exact") cat "${base}/rate.txt" ;;`,
+      `  "-Ln --stats --exact") cat "${base}/stats.txt" ;;`,
       '  "-R") cat > /dev/null ;;',
       '  *) echo "unexpected: $*" >&2; exit 2 ;;',
       'esac',

@@ -3,6 +3,7 @@ import type { CoreSettings, ServiceSettings } from '../core-config.js';
 import type { CoreEvent } from '../decisions.js';
 import { emaNext } from '../ema.js';
 import { fmt } from '../explain.js';
+import { IPVS_ESTIMATOR_PERIOD_MS } from '../../kernel/ipvs/names.js';
 import type { KernelDest, Observation } from '../observation.js';
 import type { DestState } from '../state.js';
 import type { ServiceRows } from './roster.js';
@@ -23,6 +24,8 @@ function syncDest(settings: CoreSettings, svc: ServiceSettings, d: DestState, li
     if (d.present) events.push({ kind: 'dest-absent', service: svc.name, destId: d.destId, message: `${svc.name}/${d.destId} is not in the kernel's table: left absent (a health checker's decision), not re-added` });
     d.present = false;
     d.kernelWeight = undefined;
+    // Added again later, the kernel counts its connections from 0: the count read before this absence is no reference.
+    clearReference(d);
     return;
   }
   const returned = !d.present;
@@ -82,14 +85,76 @@ function markOut(svc: ServiceSettings, d: DestState, why: 'edit' | 'found', even
 
 /** The kernel's connection counters, and the smoothed rate at which the server completes connections. */
 function updateCounters(d: DestState, live: KernelDest, now: number, tauMs: number): void {
-  if (live.cps !== undefined && Number.isFinite(live.cps)) {
-    // New connections per second minus the growth of the active ones: new connections alone overstate the capacity
-    // of a server that is falling behind (its queue grows instead).
-    const dtMs = d.kernelRateAt === undefined ? 0 : now - d.kernelRateAt;
-    const growth = dtMs > 0 && live.activeConns !== undefined && d.activeConns !== undefined ? ((live.activeConns - d.activeConns) * 1000) / dtMs : 0;
-    d.kernelRate = emaNext(d.kernelRate, Math.max(0, live.cps - growth), dtMs, tauMs);
+  const sample = live.conns !== undefined && Number.isFinite(live.conns) ? fromConns(d, live, live.conns, now) : fromCps(d, live, now);
+  if (sample !== undefined) {
+    d.kernelRate = emaNext(d.kernelRate, sample.perS, sample.dtMs, tauMs);
     d.kernelRateAt = now;
   }
   d.activeConns = live.activeConns;
   d.inactiveConns = live.inactiveConns;
+}
+
+interface RateSample {
+  /** Connections completed per second over the sample's time. */
+  readonly perS: number;
+  readonly dtMs: number;
+}
+
+/**
+ * New connections per second minus the growth of the active ones, over `dtMs`: new connections alone overstate the
+ * capacity of a server that is falling behind (its queue grows instead).
+ */
+function completed(opened: number, activeBefore: number | undefined, activeNow: number | undefined, dtMs: number): RateSample {
+  const growth = dtMs > 0 && activeBefore !== undefined && activeNow !== undefined ? ((activeNow - activeBefore) * 1000) / dtMs : 0;
+  return { perS: Math.max(0, opened - growth), dtMs };
+}
+
+/**
+ * A counter that has not moved this long has been through at least one run of the kernel's estimator with nothing
+ * new: 0 is then a sample. The half period on top covers the spread of the director's reads around its grid.
+ */
+const QUIET_MS = IPVS_ESTIMATOR_PERIOD_MS * 1.5;
+
+/**
+ * From the kernel's cumulative Conns counter: its difference since the reference (where the last sample ended), over
+ * the time since then — the same count the model keeps, so the live director and the simulations estimate alike.
+ * ipvsadm's Conns moves only when the kernel's estimator runs (every 2 s), so a counter that has not moved since the
+ * reference is a sample (0) only once an estimator run has surely passed; until then the reference stays, and the
+ * next sample spans the whole time (decisions every second see a steady 20/s as 20, 20, not 0, 40, 0, 40). None at
+ * the first sight; none when the counter went backwards (the destination or its service was added again and the
+ * kernel counts from 0): the reference starts over there.
+ */
+function fromConns(d: DestState, live: KernelDest, conns: number, now: number): RateSample | undefined {
+  const before = d.kernelConns;
+  const at = d.kernelConnsAt;
+  if (before !== undefined && at !== undefined && conns >= before && now > at) {
+    const dtMs = now - at;
+    if (conns === before && dtMs < QUIET_MS) return undefined;
+    const sample = completed(((conns - before) * 1000) / dtMs, d.kernelConnsActive, live.activeConns, dtMs);
+    setReference(d, conns, now, live.activeConns);
+    return sample;
+  }
+  setReference(d, conns, now, live.activeConns);
+  return undefined;
+}
+
+function setReference(d: DestState, conns: number, now: number, active: number | undefined): void {
+  d.kernelConns = conns;
+  d.kernelConnsAt = now;
+  if (active === undefined) delete d.kernelConnsActive;
+  else d.kernelConnsActive = active;
+}
+
+/** From a table read without Conns (an older reader): the kernel's own estimate (CPS), as it is. */
+function fromCps(d: DestState, live: KernelDest, now: number): RateSample | undefined {
+  clearReference(d);
+  if (live.cps === undefined || !Number.isFinite(live.cps)) return undefined;
+  const dtMs = d.kernelRateAt === undefined ? 0 : now - d.kernelRateAt;
+  return completed(live.cps, d.activeConns, live.activeConns, dtMs);
+}
+
+function clearReference(d: DestState): void {
+  delete d.kernelConns;
+  delete d.kernelConnsAt;
+  delete d.kernelConnsActive;
 }

@@ -56,14 +56,18 @@ export class IpvsadmDriver implements IpvsDriver {
     return r.stdout;
   }
 
-  /** The table: -Sn for methods and weights, --thresholds for -x/-y and connections, --rate for new connections/s. */
+  /**
+   * The table: -Sn for methods and weights, --thresholds for -x/-y and connections, --stats for the cumulative count of
+   * connections per destination (the core differences it between decisions: an exact rate, where --rate gives the
+   * kernel's coarse integer estimator).
+   */
   async read(): Promise<IpvsTable> {
-    const [save, thresholds, rate] = await Promise.all([
+    const [save, thresholds, stats] = await Promise.all([
       this.output(['-Sn']),
       this.output(['-Ln', '--thresholds', '--exact']),
-      this.output(['-Ln', '--rate', '--exact']),
+      this.output(['-Ln', '--stats', '--exact']),
     ]);
-    return mergeListings(save, thresholds, rate);
+    return mergeListings(save, thresholds, stats);
   }
 
   /**

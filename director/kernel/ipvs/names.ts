@@ -30,8 +30,13 @@ export interface DestFigures {
   /** Counters, present when the table was read with them. */
   readonly activeConns?: number;
   readonly inactiveConns?: number;
-  /** New connections per second (the kernel's rate estimator). */
+  /** New connections per second (the kernel's rate estimator, `-Ln --rate`): an integer EWMA, ¼ per 2 s. */
   readonly cps?: number;
+  /**
+   * Connections scheduled to the destination since it was added (`-Ln --stats`, column Conns), a cumulative counter
+   * that restarts at 0 when the destination or its service is added again.
+   */
+  readonly conns?: number;
 }
 
 /** ipvsadm's options that name a forwarding method, short and long. */
@@ -39,6 +44,13 @@ export const METHOD_OF_FLAG: Readonly<Record<string, Method>> = { '-m': 'masq', 
 
 /** ipvsadm's options that name a service's kind, short and long. */
 export const PROTOCOL_OF_FLAG: Readonly<Record<string, ServiceProtocol>> = { '-t': 'tcp', '--tcp-service': 'tcp', '-u': 'udp', '--udp-service': 'udp', '--sctp-service': 'sctp', '-f': 'fwm', '--fwmark-service': 'fwm' };
+
+/**
+ * How often the kernel's estimator runs for each service and destination (net/netfilter/ipvs/ip_vs_est.c). Each run
+ * sums the per-CPU counters into the ones ipvsadm shows (Conns and the others of `-Ln --stats`) and updates the rate
+ * estimate (`--rate`): between two runs the Conns that ipvsadm reads does not move, whatever the traffic.
+ */
+export const IPVS_ESTIMATOR_PERIOD_MS = 2_000;
 
 /** What ipvsadm gives a service added without -s, and a destination added without a method. */
 export const IPVSADM_DEFAULT_SCHEDULER = 'wlc';

@@ -1,4 +1,5 @@
-// Parses `ipvsadm -Ln --exact` (active/inactive connections) and `-Ln --rate --exact` (rates) into counters by id.
+// Parses `ipvsadm -Ln --exact` (active/inactive connections), `-Ln --stats --exact` (cumulative counts) and
+// `-Ln --rate --exact` (rates) into counters by id.
 import { IpvsParseError } from '../../errors.js';
 import { destIdOf, serviceIdOf, type ServiceProtocol } from './names.js';
 import { splitHostPort } from './parse-save.js';

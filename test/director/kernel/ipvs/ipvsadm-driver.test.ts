@@ -1,10 +1,16 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { IpvsadmDriver, runIpvsadm } from '../../../../director/kernel/ipvs/ipvsadm-driver.js';
 import { createLogger } from '../../../../shared/logging.js';
 
 const log = createLogger('test', 'silent');
 const HANGS = fileURLToPath(new URL('../../../fixtures/ipvs/hangs.sh', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../fixtures/ipvs/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'lvsf-ipvsadm-driver-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('running ipvsadm', () => {
   it('kills an ipvsadm that does not answer within the timeout and says so with IPVS_COMMAND', async () => {
@@ -15,6 +21,29 @@ describe('running ipvsadm', () => {
 
   it('reports a missing ipvsadm binary clearly', async () => {
     await expect(new IpvsadmDriver({ binary: '/nonexistent/ipvsadm', log }).read()).rejects.toMatchObject({ code: 'IPVS_COMMAND', message: expect.stringContaining('ENOENT') });
+  });
+
+  it('reads the table with -Sn, --thresholds and --stats (the cumulative Conns per destination), all --exact', async () => {
+    // This host's kernel has no IPVS: the stand-in prints what a real ipvsadm 1.31 printed for each listing, and
+    // refuses any other arguments as ipvsadm would not have been asked them.
+    const ipvsadm = join(dir, 'ipvsadm');
+    writeFileSync(
+      ipvsadm,
+      [
+        '#!/bin/sh',
+        'case "$*" in',
+        `  "-Sn") cat "${FIXTURES}real-save.txt" ;;`,
+        `  "-Ln --thresholds --exact") cat "${FIXTURES}real-thresholds.txt" ;;`,
+        `  "-Ln --stats --exact") cat "${FIXTURES}real-stats.txt" ;;`,
+        '  *) echo "unexpected: $*" >&2; exit 2 ;;',
+        'esac',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(ipvsadm, 0o755);
+    const table = await new IpvsadmDriver({ binary: ipvsadm, log }).read();
+    const web = table.services.get('tcp:10.0.0.1:80')!;
+    expect([...web.dests.values()].map((d) => [d.address, d.conns, d.inactiveConns])).toEqual([['10.0.1.11', 114, 133], ['10.0.1.12', 57, 67], ['10.0.1.13', 0, 0]]);
   });
 
   it('feeds a batch to one process on stdin, and returns what it printed and its status', async () => {

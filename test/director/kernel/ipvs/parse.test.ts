@@ -29,6 +29,18 @@ describe('ipvsadm output parsers, on output captured from a real kernel', () => 
     expect(t.services.get('fwm:5')!.dests.get('10.0.2.22:0')).toMatchObject({ method: 'tunnel', upper: 10, lower: 0 });
   });
 
+  it('takes the cumulative connection count per destination from --stats --exact (column Conns), with no estimated rate', () => {
+    const t = mergeListings(fixture('real-save.txt'), fixture('real-thresholds.txt'), fixture('real-stats.txt'));
+    const web = t.services.get('tcp:10.0.0.1:80')!;
+    expect(web.dests.get('10.0.1.11:80')).toEqual({ address: '10.0.1.11', port: 80, method: 'masq', weight: 100, upper: 0, lower: 0, activeConns: 0, inactiveConns: 133, conns: 114 });
+    expect([...web.dests.values()].map((d) => d.conns)).toEqual([114, 57, 0]);
+    expect(t.services.get('fwm:5')!.dests.get('10.0.2.22:0')).toMatchObject({ conns: 0, upper: 10 });
+    expect([...t.services.values()].flatMap((s) => [...s.dests.values()]).every((d) => d.cps === undefined)).toBe(true);
+    // ipvsadm without --exact abbreviates large counts (1234K): refused, never read as 1234.
+    const abbreviated = fixture('real-stats.txt').replace('  114      617', ' 114K      617');
+    expect(() => mergeListings(fixture('real-save.txt'), fixture('real-thresholds.txt'), abbreviated)).toThrow(/^ipvsadm -Ln --stats line 5: Conns is abbreviated \(114K\): read with --exact/);
+  });
+
   it('reads the plain -Ln and --stats listings by service and destination id', () => {
     const conns = parseList(fixture('real-list-exact.txt'), 'ipvsadm -Ln');
     expect(conns.get('tcp:10.0.0.1:80')!.get('10.0.1.11:80')).toEqual({ Weight: 100, ActiveConn: 0, InActConn: 133 });
