@@ -2,8 +2,10 @@
 import type { RunResult } from './model/cluster-run.js';
 import { runScenario } from './model/cluster-run.js';
 import type { ScenarioSpec } from './model/scenario-spec.js';
+import { referencesOf, type ReferenceSummary } from './measure/references.js';
 import { summarize, type Summary } from './measure/summary.js';
-import { POLICIES, type PolicyEntry } from './policies/catalogue.js';
+import { DEFAULT_POLICY, POLICIES, type PolicyEntry } from './policies/catalogue.js';
+import type { Policy } from './policies/policy.js';
 import { SCENARIOS } from './scenarios/catalogue.js';
 
 export interface RunOptions {
@@ -17,6 +19,8 @@ export interface RunOptions {
 export interface ScenarioResults {
   readonly spec: ScenarioSpec;
   readonly summaries: Readonly<Record<string, Summary>>;
+  /** The physical limit and strict bounds, on the requests the default policy's runs offered. */
+  readonly references?: ReferenceSummary;
   /** The first seed's run of every policy, for plots. */
   readonly firstRuns: Readonly<Record<string, RunResult>>;
 }
@@ -39,6 +43,7 @@ function scaled(spec: ScenarioSpec, k: number): ScenarioSpec {
     ...(spec.silent ? { silent: { ...spec.silent, fromS: s(spec.silent.fromS), toS: s(spec.silent.toS) } } : {}),
     ...(spec.rejoin ? { rejoin: { ...spec.rejoin, atS: s(spec.rejoin.atS) } } : {}),
     ...(spec.window ? { window: { ...spec.window, fromS: s(spec.window.fromS), toS: s(spec.window.toS) } } : {}),
+    ...(spec.degrade ? { degrade: { ...spec.degrade, fromS: s(spec.degrade.fromS), toS: s(spec.degrade.toS) } } : {}),
   };
 }
 
@@ -50,14 +55,20 @@ export function runAll(o: RunOptions = {}): Results {
     const spec = scaled(base, o.timeScale ?? 1);
     const summaries: Record<string, Summary> = {};
     const firstRuns: Record<string, RunResult> = {};
+    let references: ReferenceSummary | undefined;
     for (const p of POLICIES) {
-      const first = runScenario(spec, p.make(spec), 1000);
-      const more = Array.from({ length: seeds - 1 }, (_, k) => runScenario(spec, p.make(spec), 1001 + k));
-      firstRuns[p.key] = first;
+      if (p.skip?.(spec) !== undefined) continue;
+      // Each director of an active/active pair runs its own policy (its own core), fed the same reports.
+      const make = (): Policy | [Policy, ...Policy[]] => (spec.directors && spec.directors > 1 ? [p.make(spec), ...Array.from({ length: spec.directors - 1 }, () => p.make(spec))] : p.make(spec));
+      const first = runScenario(spec, make(), 1000);
+      const more = Array.from({ length: seeds - 1 }, (_, k) => runScenario(spec, make(), 1001 + k));
       summaries[p.key] = summarize(spec, [first, ...more]);
+      if (p.key === DEFAULT_POLICY) references = referencesOf(spec, [first, ...more]);
+      // Kept for the plots: the request log only fed the references.
+      firstRuns[p.key] = { ...first, requests: { t: new Float64Array(0), work: new Float64Array(0) } };
     }
     o.onProgress?.(`${spec.name}: ${spec.title}`);
-    return { spec, summaries, firstRuns };
+    return { spec, summaries, firstRuns, ...(references ? { references } : {}) };
   });
   return { seeds, scenarios, policies: POLICIES };
 }

@@ -15,6 +15,8 @@ export interface Summary {
   readonly refused: number;
   readonly sorry: number;
   readonly changesPerServerMinute: number;
+  /** A weight that moved one way and then the other (hunting), per server-minute in the measured window (2 s samples). */
+  readonly reversalsPerServerMinute: number;
   readonly rejoinPeakUtil?: number;
   /** Seconds until every server's share of the total weight stays within 15 % of its final share (first seed). */
   readonly convergeS?: number;
@@ -52,6 +54,27 @@ export function convergence(series: readonly SeriesPoint[]): number | undefined 
   return series[last]?.t;
 }
 
+/** How often a server's weight changed direction after the warm-up, over the 2 s plot points. */
+export function reversals(series: readonly SeriesPoint[], fromS: number): number {
+  let n = 0;
+  const servers = series[0]?.weights.length ?? 0;
+  for (let k = 0; k < servers; k++) {
+    let last = 0;
+    let prev: number | undefined;
+    for (const p of series) {
+      if (p.t < fromS) continue;
+      const w = p.weights[k] ?? 0;
+      if (prev !== undefined && w !== prev) {
+        const dir = Math.sign(w - prev);
+        if (last !== 0 && dir !== last) n++;
+        last = dir;
+      }
+      prev = w;
+    }
+  }
+  return n;
+}
+
 /** At least one run: the first seed's is the one whose convergence is measured. */
 export type Runs = readonly [RunResult, ...RunResult[]];
 
@@ -79,6 +102,7 @@ export function summarize(spec: ScenarioSpec, runs: Runs): Summary {
     refused: runs.reduce((a, r) => a + r.refused, 0),
     sorry: runs.reduce((a, r) => a + r.sorry, 0),
     changesPerServerMinute: runs.reduce((a, r) => a + r.weightChanges, 0) / (runs.length * spec.servers.length * minutes),
+    reversalsPerServerMinute: runs.reduce((a, r) => a + reversals(r.series, spec.warmupS), 0) / (runs.length * spec.servers.length * minutes),
     ...(peaks.length > 0 ? { rejoinPeakUtil: Math.max(...peaks) } : {}),
     ...(conv !== undefined ? { convergeS: conv } : {}),
   };

@@ -1,9 +1,14 @@
 // IPVS's schedulers as the kernel runs them (ip_vs_wrr.c, ip_vs_wlc.c, ip_vs_sed.c, ip_vs_nq.c), with connection
-// thresholds and inactive connections, for the model. One instance is one virtual service.
+// thresholds, active and inactive entries and the rate estimator, for the model. One instance is one virtual service.
+import { ESTIMATOR_INTERVAL_MS, KernelRateEstimator } from './rate-estimator.js';
 
 export type Scheduler = 'wrr' | 'wlc' | 'sed' | 'nq';
 
-/** A FIFO of expiry times with O(1) removal at the head (Array.shift is O(n) on long arrays). */
+/**
+ * Expiry times in ascending order with O(1) removal at the head (Array.shift is O(n) on long arrays). Entries nearly
+ * always come in the order they expire (every close of a run has the same timeout after its last packet); one that
+ * does not is put in its place.
+ */
 export class ExpiryQueue {
   private items: number[] = [];
   private head = 0;
@@ -13,7 +18,22 @@ export class ExpiryQueue {
   }
 
   push(t: number): void {
-    this.items.push(t);
+    const items = this.items;
+    let i = items.length;
+    if (i === this.head || (items[i - 1] ?? -Infinity) <= t) {
+      items.push(t);
+      return;
+    }
+    // After the last entry due no later than t: entries due at the same time keep their order.
+    let lo = this.head;
+    let hi = i;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((items[mid] ?? Infinity) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    i = lo;
+    items.splice(i, 0, t);
   }
 
   /** Removes entries due by `now`; returns how many. */
@@ -33,19 +53,27 @@ export class ExpiryQueue {
 
 export interface SimDest {
   weight: number;
+  /** ESTABLISHED entries: ipvsadm's ActiveConn. */
   active: number;
-  /** Expiry times of inactive entries (closed connections in TIME_WAIT), oldest first. */
+  /** Expiry times of closing entries (TIME_WAIT, FIN_WAIT, …), soonest first: part of ipvsadm's InActConn. */
   inactive: ExpiryQueue;
+  /** Entries in SYN_RECV, waiting for the client's ACK: the rest of InActConn (they establish rather than expire). */
+  synRecv: number;
   upper: number;
   lower: number;
   overloaded: boolean;
-  /** New connections bound here: for the kernel-style rate the director reads. */
+  /** Connections scheduled here since the start (ipvsadm's Conns, `-Ln --stats --exact`): datagrams under `-o`. */
   bound: number;
+  /** The kernel's estimate of `bound`'s rate (`-Ln --rate`, CPS). */
+  readonly rate: KernelRateEstimator;
 }
 
 export function newDest(weight: number): SimDest {
-  return { weight, active: 0, inactive: new ExpiryQueue(), upper: 0, lower: 0, overloaded: false, bound: 0 };
+  return { weight, active: 0, inactive: new ExpiryQueue(), synRecv: 0, upper: 0, lower: 0, overloaded: false, bound: 0, rate: new KernelRateEstimator() };
 }
+
+/** ipvsadm's InActConn: every entry not ESTABLISHED. */
+export const inactiveConns = (d: SimDest): number => d.inactive.length + d.synRecv;
 
 /**
  * The model's IPVS service. Semantics kept from the kernel: a destination with weight 0 or marked overloaded gets no
@@ -55,11 +83,16 @@ export function newDest(weight: number): SimDest {
  * set when a connection is bound and active + inactive reaches the upper threshold, and cleared when an entry expires
  * and the total falls below the lower threshold (3/4 of the upper when the lower is 0). Destinations are named by their
  * index in the list; an index that names none changes nothing.
+ *
+ * A connection's entry goes through `bind` (already established: the model's short connections on a LAN) or `open`
+ * then `establish` (SYN_RECV for a round trip, inactive), and `close` or `closeAt` (inactive until it expires).
+ * `onePacket` is UDP under `-o`: the datagram is counted and scheduled, its entry gone before the next one.
  */
 export class IpvsService {
   readonly dests: SimDest[];
   private cl = -1;
   private cw = 0;
+  private nextRateTick = ESTIMATOR_INTERVAL_MS;
 
   constructor(
     weights: readonly number[],
@@ -87,7 +120,14 @@ export class IpvsService {
   }
 
   private total(d: SimDest): number {
-    return d.active + d.inactive.length;
+    return d.active + d.inactive.length + d.synRecv;
+  }
+
+  /** Runs the rate estimators' ticks due by `now` (the kernel's estimation timer, one for every destination). */
+  advanceRates(now: number): void {
+    if (now < this.nextRateTick) return;
+    for (const d of this.dests) d.rate.advance(now, d.bound);
+    this.nextRateTick = (Math.floor(now / ESTIMATOR_INTERVAL_MS) + 1) * ESTIMATOR_INTERVAL_MS;
   }
 
   /** Drops inactive entries that expired by `now`, clearing the overload mark as the kernel does. */
@@ -113,11 +153,12 @@ export class IpvsService {
   /** The destination for a new connection, or -1 when none is usable. */
   pick(now: number): number {
     this.expire(now);
+    this.advanceRates(now);
     switch (this.scheduler) {
       case 'wrr':
         return this.wrr();
       case 'wlc':
-        return this.least((d) => d.active * 256 + d.inactive.length);
+        return this.least((d) => d.active * 256 + inactiveConns(d));
       case 'sed':
         return this.least((d) => d.active + 1);
       case 'nq': {
@@ -162,20 +203,59 @@ export class IpvsService {
     return -1;
   }
 
+  /** A new connection, already established. */
   bind(i: number): void {
     const d = this.dests[i];
     if (d === undefined) return;
     d.active++;
+    this.counted(d);
+  }
+
+  /** A new connection's SYN: its entry is in SYN_RECV, inactive, until `establish`. */
+  open(i: number): void {
+    const d = this.dests[i];
+    if (d === undefined) return;
+    d.synRecv++;
+    this.counted(d);
+  }
+
+  /** The client's ACK: SYN_RECV → ESTABLISHED. */
+  establish(i: number): void {
+    const d = this.dests[i];
+    if (d === undefined || d.synRecv === 0) return;
+    d.synRecv--;
+    d.active++;
+  }
+
+  private counted(d: SimDest): void {
     d.bound++;
     if (d.upper > 0 && this.total(d) >= d.upper) d.overloaded = true;
   }
 
   /** The connection closed: it stays as an inactive entry until `inactiveMs` later. */
   close(i: number, now: number): void {
+    this.closeAt(i, now + this.inactiveMs);
+  }
+
+  /** An established connection's entry turned inactive (FIN seen) and expires at `expiresAt`. */
+  closeAt(i: number, expiresAt: number): void {
     const d = this.dests[i];
     if (d === undefined) return;
     d.active--;
-    d.inactive.push(now + this.inactiveMs);
+    d.inactive.push(expiresAt);
+  }
+
+  /**
+   * One datagram of a UDP service with one-packet scheduling: its entry is bound (counted, thresholds checked) and
+   * expired at once after the packet is sent (ip_vs_conn_put), so the next pick sees no entry of it.
+   */
+  onePacket(i: number): void {
+    const d = this.dests[i];
+    if (d === undefined) return;
+    d.active++;
+    this.counted(d);
+    d.active--;
+    if (d.overloaded) this.maybeClear(d);
   }
 }
 

@@ -1,16 +1,17 @@
 // Named figures computed from results.json, which the READMEs quote between markers so that they cannot drift from it.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { BEST_STATIC, STEADY } from './targets.js';
 
 /** The part of results.json the figures read. */
 export interface ResultsJson {
-  readonly scenarios: readonly { readonly name: string; readonly summaries: Readonly<Record<string, { readonly p99Ms: number; readonly changesPerServerMinute: number; readonly convergeS?: number }>> }[];
+  readonly scenarios: readonly {
+    readonly name: string;
+    readonly summaries: Readonly<Record<string, { readonly p99Ms: number; readonly changesPerServerMinute: number; readonly convergeS?: number }>>;
+    readonly references?: { readonly physicalP99Ms: number };
+  }[];
 }
 
 const DEFAULT = 'capacity-nq';
-/** The static configurations with weights ∝ the true capacities: the best an admin who knew them could set. */
-const BEST_STATIC = ['best-wlc', 'best-sed', 'best-nq', 'best-wrr'];
-/** Scenarios in steady state once converged (no capacity change, no silent agents, no rejoin, no crowd). */
-const STEADY = ['a70', 'a85', 'a8', 'c', 'g'];
 
 const x2 = (v: number) => v.toFixed(2);
 
@@ -35,11 +36,19 @@ export function figuresOf(r: ResultsJson): Record<string, string> {
     out['best-static-high'] = x2(hi.v);
     out['best-static-high-scenario'] = hi.name;
   }
+  for (const s of r.scenarios) {
+    const own = s.summaries[DEFAULT];
+    const v = vs.find((x) => x.name === s.name);
+    if (v) out[`${s.name}-vs-best-static`] = x2(v.v);
+    if (own && s.references) out[`${s.name}-vs-physical`] = x2(own.p99Ms / s.references.physicalP99Ms);
+    if (own) out[`${s.name}-changes`] = x2(own.changesPerServerMinute);
+  }
   const steady = r.scenarios.filter((s) => STEADY.includes(s.name)).map((s) => s.summaries[DEFAULT]?.changesPerServerMinute ?? 0);
   if (steady.length > 0) out['steady-changes-max'] = x2(Math.max(...steady));
   const a70 = r.scenarios.find((s) => s.name === 'a70')?.summaries;
   if (a70?.[DEFAULT]?.convergeS !== undefined) out['a70-converge-s'] = a70[DEFAULT].convergeS.toFixed(0);
-  if (a70?.['idle-wlc'] && a70.oracle) out['a70-idle-vs-oracle'] = (a70['idle-wlc'].p99Ms / a70.oracle.p99Ms).toFixed(0);
+  const a70Best = Math.min(...BEST_STATIC.map((k) => a70?.[k]?.p99Ms ?? Infinity));
+  if (a70?.['idle-wlc'] && Number.isFinite(a70Best)) out['a70-idle-vs-best-static'] = (a70['idle-wlc'].p99Ms / a70Best).toFixed(0);
   return out;
 }
 

@@ -2,11 +2,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SeriesPoint } from '../model/cluster-run.js';
-import { DEFAULT_POLICY, ORACLE } from '../policies/catalogue.js';
+import { DEFAULT_POLICY } from '../policies/catalogue.js';
 import type { Results } from '../run.js';
 import { resultsMarkdown } from './markdown.js';
 import { barChart, lineChart, type Line } from './svg.js';
-import { checkTargets } from './targets.js';
+import { bestStatic, checkTargets } from './targets.js';
 
 const round = (v: unknown): unknown => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v);
 
@@ -28,16 +28,16 @@ export function writeResults(r: Results, dir: string): string[] {
   const files: Record<string, string> = {};
   files['results.md'] = resultsMarkdown(r, targets);
   files['results.json'] = `${JSON.stringify(
-    { seeds: r.seeds, targets, scenarios: r.scenarios.map((s) => ({ name: s.spec.name, title: s.spec.title, summaries: s.summaries })) },
+    { seeds: r.seeds, targets, scenarios: r.scenarios.map((s) => ({ name: s.spec.name, title: s.spec.title, summaries: s.summaries, ...(s.references ? { references: s.references } : {}) })) },
     (_k, v: unknown) => round(v),
     1,
   )}\n`;
   files['p99.svg'] = barChart(
-    'p99 response time ÷ oracle, per scenario (log scale; 1 = the oracle)',
+    'p99 response time ÷ the best static weights, per scenario (log scale; 1 = the best static weights)',
     // NaN (no bar) for a policy without figures.
-    r.scenarios.map((s) => ({ label: s.spec.name, values: r.policies.map((p) => (s.summaries[p.key]?.p99Ms ?? NaN) / (s.summaries[ORACLE]?.p99Ms ?? NaN)) })),
+    r.scenarios.map((s) => ({ label: s.spec.name, values: r.policies.map((p) => (s.summaries[p.key]?.p99Ms ?? NaN) / (bestStatic(s)?.p99Ms ?? NaN)) })),
     r.policies.map((p) => p.label),
-    'p99 ÷ oracle p99',
+    'p99 ÷ best static p99',
   );
   for (const { scenario, policy } of PLOTS) {
     const s = r.scenarios.find((x) => x.spec.name === scenario);

@@ -31,8 +31,9 @@ describe('two directors whose histories differ', () => {
         const cfg = config(s, { smoothing: { timeConstant: 4, blackout: 6, window: '20s' } });
         expect(cfg.core.smoothing.windowMs).toBe(WINDOW_MS);
         const reports = reportsOf(s);
-        // The list is agent by agent: map the lost indices onto the three agents' first reports alike.
-        const lost = new Set(h.lost.map((i) => (i % 3) * reports.filter((r) => r.agentId === 'a1').length + Math.floor(i / 3)));
+        // Lost: for each drawn i, agent i mod 3's report number ⌊i / 3⌋ (within its first 30, the first minute or so).
+        const indexOf = (agent: string, n: number) => reports.map((r, k) => [r, k] as const).filter(([r]) => r.agentId === agent)[n]?.[1];
+        const lost = new Set(h.lost.flatMap((i) => indexOf(`a${(i % 3) + 1}`, Math.floor(i / 3)) ?? []));
         const a = runDirector(cfg, reports, s.directors[0]!, true);
         const b = runDirector(cfg, reports, s.directors[1]!, false, { startAt: T0 + h.joinAfterMs, lost });
         const lastDifference = Math.max(T0 + h.joinAfterMs, ...[...lost].map((i) => reports[i]!.report.ts));
