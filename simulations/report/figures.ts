@@ -65,9 +65,14 @@ export function withFigures(text: string, figures: Readonly<Record<string, strin
   return text.replace(MARKER, (all, name: string) => (figures[name] === undefined ? all : `<!--fig:${name}-->${figures[name]}<!--/fig-->`));
 }
 
+/** The figures results.json carries (written from the unrounded results by `simulate`). */
+export function storedFigures(resultsJsonPath: string): Record<string, string> {
+  return (JSON.parse(readFileSync(resultsJsonPath, 'utf8')) as { figures?: Record<string, string> }).figures ?? {};
+}
+
 /** Rewrites the figures quoted in these files from results.json; returns the files that changed. */
 export function updateQuotedFigures(resultsJsonPath: string, files: readonly string[]): string[] {
-  const figures = figuresOf(JSON.parse(readFileSync(resultsJsonPath, 'utf8')) as ResultsJson);
+  const figures = storedFigures(resultsJsonPath);
   return files.filter((f) => {
     const text = readFileSync(f, 'utf8');
     const next = withFigures(text, figures);

@@ -6,6 +6,7 @@ import { DEFAULT_POLICY } from '../policies/catalogue.js';
 import type { Results } from '../run.js';
 import { resultsMarkdown } from './markdown.js';
 import { barChart, lineChart, type Line } from './svg.js';
+import { figuresOf } from './figures.js';
 import { bestStatic, checkTargets } from './targets.js';
 
 const round = (v: unknown): unknown => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v);
@@ -27,11 +28,10 @@ export function writeResults(r: Results, dir: string): string[] {
   const targets = checkTargets(r);
   const files: Record<string, string> = {};
   files['results.md'] = resultsMarkdown(r, targets);
-  files['results.json'] = `${JSON.stringify(
-    { seeds: r.seeds, targets, scenarios: r.scenarios.map((s) => ({ name: s.spec.name, title: s.spec.title, summaries: s.summaries, ...(s.references ? { references: s.references } : {}) })) },
-    (_k, v: unknown) => round(v),
-    1,
-  )}\n`;
+  const scenarios = r.scenarios.map((s) => ({ name: s.spec.name, title: s.spec.title, summaries: s.summaries, ...(s.references ? { references: s.references } : {}) }));
+  // The figures the READMEs quote, from the unrounded results (so they agree with results.md to the last digit).
+  const figures = figuresOf({ scenarios });
+  files['results.json'] = `${JSON.stringify({ seeds: r.seeds, targets, figures, scenarios }, (_k, v: unknown) => round(v), 1)}\n`;
   files['p99.svg'] = barChart(
     'p99 response time ÷ the best static weights, per scenario (log scale; 1 = the best static weights)',
     // NaN (no bar) for a policy without figures.

@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { figuresOf, quotedFigures, withFigures, type ResultsJson } from '../../../simulations/report/figures.js';
+import { figuresOf, quotedFigures, storedFigures, withFigures, type ResultsJson } from '../../../simulations/report/figures.js';
 import { PACKAGE_ROOT } from '../../../shared/version.js';
 
-const results = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'simulations/results/results.json'), 'utf8')) as ResultsJson;
-const figures = figuresOf(results);
+const resultsPath = join(PACKAGE_ROOT, 'simulations/results/results.json');
+const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as ResultsJson;
+const figures = storedFigures(resultsPath);
 
 describe('figures quoted in the READMEs', () => {
   it.each(['README.md', 'simulations/README.md'])('%s quotes each figure as results.json gives it', (file) => {
@@ -15,6 +16,16 @@ describe('figures quoted in the READMEs', () => {
     for (const [name, shown] of quoted) {
       expect(figures[name], `${file}: no figure named ${name}`).toBeDefined();
       expect(shown, `${file}: ${name}`).toBe(figures[name]);
+    }
+  });
+
+  it('results.json carries the figures of its own summaries (to the rounding of its numbers)', () => {
+    const recomputed = figuresOf(results);
+    expect(Object.keys(figures).sort()).toEqual(Object.keys(recomputed).sort());
+    for (const [name, v] of Object.entries(figures)) {
+      const n = Number(v);
+      if (Number.isFinite(n)) expect(Math.abs(Number(recomputed[name]) - n), name).toBeLessThanOrEqual(Math.max(0.011, n * 1e-4));
+      else expect(recomputed[name], name).toBe(v);
     }
   });
 
