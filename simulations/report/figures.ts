@@ -49,6 +49,7 @@ export function figuresOf(r: ResultsJson): Record<string, string> {
   if (a70?.[DEFAULT]?.convergeS !== undefined) out['a70-converge-s'] = a70[DEFAULT].convergeS.toFixed(0);
   const a70Best = Math.min(...BEST_STATIC.map((k) => a70?.[k]?.p99Ms ?? Infinity));
   if (a70?.['idle-wlc'] && Number.isFinite(a70Best)) out['a70-idle-vs-best-static'] = (a70['idle-wlc'].p99Ms / a70Best).toFixed(0);
+  if (a70?.['capacity-wlc'] && Number.isFinite(a70Best)) out['a70-capacity-wlc-vs-best-static'] = x2(a70['capacity-wlc'].p99Ms / a70Best);
   return out;
 }
 
