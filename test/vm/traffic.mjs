@@ -2,23 +2,14 @@
 // stdin closes, and prints one line per answer, `<wall-clock ms> <url index> <answer>`, so a scenario can count who
 // answered in any window of time. `stop <index>` on stdin stops sending to that URL (its requests in flight finish).
 //   node traffic.mjs URL PARALLEL [URL PARALLEL ...]
-import { get } from 'node:http';
+import { oneRequest } from './one-request.mjs';
 import { createInterface } from 'node:readline';
 
 const args = process.argv.slice(2);
 const targets = [];
 for (let i = 0; i + 1 < args.length; i += 2) targets.push({ url: args[i], parallel: Number(args[i + 1]), on: true });
 
-const one = (url) =>
-  new Promise((resolve) => {
-    const req = get(url, { agent: false, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(body || `status-${res.statusCode}`));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => resolve(`error-${err.code ?? err.message}`));
-  });
+const one = (url) => oneRequest(url, 2000);
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

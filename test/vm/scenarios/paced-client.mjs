@@ -1,21 +1,12 @@
 // The kernel-rate scenario's client: a new connection every 1/RATE s on a fixed schedule for SECONDS (late launches
 // catch up, so the count is exact), and prints every launch's wall-clock time and who answered, as JSON.
 //   node paced-client.mjs URL RATE SECONDS
-import { get } from 'node:http';
+import { oneRequest } from '../one-request.mjs';
 
 const [url, rate = '20', seconds = '10'] = process.argv.slice(2);
 const n = Math.round(Number(rate) * Number(seconds));
 const periodMs = 1000 / Number(rate);
-const one = () =>
-  new Promise((resolve) => {
-    const req = get(url, { agent: false, timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(body || `status-${res.statusCode}`));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => resolve(`error-${err.code ?? err.message}`));
-  });
+const one = () => oneRequest(url, 5000);
 
 const startAt = Date.now() + 100;
 const launches = [];
