@@ -53,8 +53,11 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
   /** Where the kernel's /proc is (the sysctls the director reads and may write live under it). */
   procRoot: '/proc',
   smoothing: {
-    /** EMA time constant for every input (Julian: average each input over about 10 s). */
-    tauMs: 10_000,
+    /**
+     * EMA time constant for every input. 20 s, not the 10 s of the seeds: with the capacity law and the same p99 in
+     * the simulated families, half the weight changes where completions are few or samples noisy (simulations/README.md).
+     */
+    tauMs: 20_000,
     /** A new or returning agent's first reports do not move its weight for this long (gRPC A58 blackout). */
     blackoutMs: 10_000,
     /**
@@ -64,6 +67,8 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
      */
     windowTimeConstants: 5,
     windowMinMs: 60_000,
+    /** The variance behind the capacity estimate's standard error is taken over this many time constants. */
+    noiseTimeConstants: 3,
   },
   /** No report for this many report intervals makes an agent stale (unless the config sets staleAfter). */
   staleAfterIntervals: 3,
@@ -85,9 +90,20 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     minWeight: 0,
     maxWeight: 1_000,
     stalePolicy: 'configured' as 'configured' | 'hold' | 'quiesce',
+    /**
+     * Under stalePolicy configured, a stale agent's weight is first held this long (counted from its last report), as
+     * gRPC A58 keeps a weight 3 min: an agent restarting or cut off for a while is not a reason to forget what its
+     * server can take, and a weight kept for ever is the complaint its trackers have.
+     */
+    staleHoldMs: 180_000,
     damping: {
       /** 10 % (not 5 %): same p99 in every simulated scenario, a third of the writes with noisy samples. */
       deadbandPct: 10,
+      /**
+       * The deadband widens to this many standard errors of the capacity estimate (capacity mode; 0: never): few
+       * completions per interval, a heavy request mix or noisy CPU samples make the estimate wander by more than 10 %.
+       */
+      noiseErrors: 2,
       maxStepPct: 25,
       minIntervalMs: 4_000,
       slowStartMs: 60_000,

@@ -9,6 +9,7 @@ export const DIRECTOR_ERROR_CODES = {
   IPVS_COMMAND: 'ipvsadm could not be run, timed out, or failed.',
   IPVS_APPLY: 'Some changes did not reach the kernel table after retries.',
   QUIESCE_PERSISTENT: 'A weight-0 server of a persistent service keeps getting its persistent clients: net.ipv4.vs.expire_quiescent_template is 0.',
+  ONE_PACKET_SCHEDULER: 'A one-packet (-o) UDP service has a scheduler that counts connections: every datagram finds every server idle and most go to one server.',
   SYSCTL_ACCESS: 'A kernel setting under the proc root could not be read or written.',
 } as const;
 
@@ -48,6 +49,14 @@ export class IpvsApplyError extends LvsfError {
   static override readonly code: DirectorErrorCode = 'IPVS_APPLY';
   constructor(lines: readonly string[], reason: string) {
     super(`${lines.length} change(s) did not land: ${reason}`, { lines });
+  }
+}
+
+/** A warning, not a failure: the director runs on, and says it once in the log, in status and in --check. */
+export class OnePacketSchedulerWarning extends LvsfError {
+  static override readonly code: DirectorErrorCode = 'ONE_PACKET_SCHEDULER';
+  constructor(service: string, serviceId: string, message: string) {
+    super(message, { service, serviceId });
   }
 }
 

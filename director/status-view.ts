@@ -4,7 +4,7 @@ import { fmt } from './core/explain.js';
 import { agentPhase } from './core/agent-phase.js';
 import { destKey } from './core/state.js';
 import type { Snapshot } from './controller.js';
-import type { PersistenceFinding } from './kernel/persistence-check.js';
+import type { TableFinding } from './kernel/persistence-watch.js';
 
 export interface DestStatus {
   readonly service: string;
@@ -54,7 +54,7 @@ export interface DirectorStatus {
   readonly services: readonly ServiceStatus[];
 }
 
-export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot, findings: readonly PersistenceFinding[] = []): DirectorStatus {
+export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot, findings: readonly TableFinding[] = []): DirectorStatus {
   const services = core.services.map((svc): ServiceStatus => {
     const sd = snap.services.find((s) => s.service === svc.name);
     // The core's state holds every configured destination and agent from the first decision on.

@@ -133,6 +133,7 @@ function compileService(svc: LayeredService, key: string, ref: ServiceRef, servi
     sorryServers: sorryServersOf(svc, key, destIds, ctx),
     damping: {
       deadbandPct: svc.damping.deadband,
+      noiseErrors: svc.damping.noiseDeadband,
       maxStepPct: svc.damping.maxStep,
       minIntervalMs: svc.damping.minInterval,
       slowStartMs: svc.damping.slowStart,
@@ -140,6 +141,7 @@ function compileService(svc: LayeredService, key: string, ref: ServiceRef, servi
     },
     capacity: { utilizationFloor: svc.capacity.utilizationFloor, rateFrom: svc.capacity.rateFrom },
     stalePolicy: svc.stalePolicy,
+    staleHoldMs: svc.staleHold,
     fallback: {
       afterMs: svc.fallback.after,
       recoverAfterMs: svc.fallback.recoverAfter,
@@ -190,7 +192,7 @@ function compileLayered(config: LayeredConfig, source: string, baseDir: string, 
     createServices,
     core: {
       decisions: { ...DIRECTOR_DEFAULTS.decisions, intervalMs: config.controlInterval, settleMs: config.settle },
-      smoothing: { tauMs: config.smoothing.timeConstant, blackoutMs: config.smoothing.blackout, windowMs: windowOf(config.smoothing, config.controlInterval) },
+      smoothing: { tauMs: config.smoothing.timeConstant, blackoutMs: config.smoothing.blackout, windowMs: windowOf(config.smoothing, config.controlInterval), noiseSpanMs: config.smoothing.timeConstant * DIRECTOR_DEFAULTS.smoothing.noiseTimeConstants },
       staleAfterMs: config.staleAfter,
       externalEditHoldMs: config.externalEditHold,
       services,

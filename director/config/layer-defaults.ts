@@ -80,9 +80,10 @@ const TOP = {
   pluginMetrics: D.pluginMetrics,
 };
 const SERVICE = { protocol: S.protocol, scheduler: S.scheduler, create: S.create, sorryServers: S.sorryServers };
-const POLICY = { mode: S.mode, referenceWeight: S.referenceWeight, minWeight: S.minWeight, maxWeight: S.maxWeight, stalePolicy: S.stalePolicy };
+const POLICY = { mode: S.mode, referenceWeight: S.referenceWeight, minWeight: S.minWeight, maxWeight: S.maxWeight, stalePolicy: S.stalePolicy, staleHold: S.staleHoldMs };
 const DAMPING = {
   deadband: S.damping.deadbandPct,
+  noiseDeadband: S.damping.noiseErrors,
   maxStep: S.damping.maxStepPct,
   minInterval: S.damping.minIntervalMs,
   slowStart: S.damping.slowStartMs,

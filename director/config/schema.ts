@@ -20,6 +20,7 @@ const threshold = z.int().min(0).max(2 ** 31 - 1);
 
 const dampingSchema = z.strictObject({
   deadband: z.number().min(0).max(100).optional(),
+  noiseDeadband: z.number().min(0).max(10).optional(),
   maxStep: z.number().gt(0).max(100).optional(),
   minInterval: duration(0, 3_600_000).optional(),
   slowStart: duration(0, 3_600_000).optional(),
@@ -45,6 +46,7 @@ const policyFields = {
   minWeight: weight.optional(),
   maxWeight: weight.optional(),
   stalePolicy: z.enum(['configured', 'hold', 'quiesce']).optional(),
+  staleHold: duration(0, 86_400_000).optional(),
   damping: dampingSchema.optional(),
   capacity: capacitySchema.optional(),
   fallback: fallbackSchema.optional(),

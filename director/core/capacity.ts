@@ -9,6 +9,8 @@ export interface CapacityInputs {
   readonly kernelRate?: number;
   /** Smoothed connections completed per second from the agent's reports (accepted minus the growth of established). */
   readonly agentRate?: number;
+  /** The service carries UDP datagrams: the agent's TCP counts say nothing of its traffic. */
+  readonly datagrams?: boolean;
 }
 
 export interface CapacityEstimate {
@@ -21,11 +23,13 @@ export interface CapacityEstimate {
 /**
  * The rate the settings choose: the kernel's per-destination rate, the agent's, or (auto) the agent's when it reports
  * one. The agent's is what every director sees alike; the kernel's counts only the connections this director forwarded
- * (0 on a backup), so decisions made from it differ between directors (docs/neighbours.md).
+ * (0 on a backup), so decisions made from it differ between directors (docs/neighbours.md). For a UDP service auto
+ * takes the kernel's: its per-destination count is of datagrams under -o (every one is scheduled), of flows without.
  */
 export function chooseRate(s: CapacitySettings, i: CapacityInputs): number | undefined {
   if (s.rateFrom === 'kernel') return i.kernelRate;
   if (s.rateFrom === 'agent') return i.agentRate;
+  if (i.datagrams) return i.kernelRate;
   return i.agentRate ?? i.kernelRate;
 }
 

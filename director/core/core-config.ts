@@ -16,11 +16,15 @@ export interface SmoothingSettings {
    * control interval.
    */
   readonly windowMs: number;
+  /** The span of the variances behind the capacity estimate's standard error (capacity-noise.ts). */
+  readonly noiseSpanMs: number;
 }
 
 export interface DampingSettings {
   /** No write unless the target differs from the current weight by at least this % of it (and at least 1). */
   readonly deadbandPct: number;
+  /** In capacity mode the deadband is at least this many standard errors of the capacity estimate (0: never). */
+  readonly noiseErrors: number;
   /** Largest change per write, as % of the larger of the current and the reference weight (at least 1). */
   readonly maxStepPct: number;
   /** Least time between two writes to one destination. */
@@ -102,6 +106,8 @@ interface ServiceSettingsBase {
   readonly capacity: CapacitySettings;
   /** Where a stale agent's server goes: its configured weight, the weight it has, or 0. */
   readonly stalePolicy: StalePolicy;
+  /** Under stalePolicy configured: how long a stale agent's weight is held before it goes to the configured weight. */
+  readonly staleHoldMs: number;
   readonly fallback: FallbackSettings;
 }
 

@@ -14,6 +14,8 @@ export interface DampingInput {
    * (step-limited) and directors whose weights the deadband held apart agree again.
    */
   readonly realign?: boolean;
+  /** The target's own uncertainty, in % of it: the deadband is never narrower (capacity-noise.ts). */
+  readonly noisePct?: number;
 }
 
 export interface DampingResult {
@@ -22,9 +24,9 @@ export interface DampingResult {
   readonly note?: string;
 }
 
-/** Smallest change that is written: `deadbandPct` of the current weight, at least 1. */
-export function deadbandOf(current: number, s: DampingSettings): number {
-  return Math.max(1, (current * s.deadbandPct) / 100);
+/** Smallest change that is written: `deadbandPct` of the current weight (or the target's noise, if wider), at least 1. */
+export function deadbandOf(current: number, s: DampingSettings, noisePct = 0): number {
+  return Math.max(1, (current * Math.max(s.deadbandPct, noisePct)) / 100);
 }
 
 /** Largest change per write: `maxStepPct` of the larger of the current and the reference weight, at least 1. */
@@ -37,19 +39,34 @@ export function damp(input: DampingInput, s: DampingSettings): DampingResult {
   const { current, target, now, lastWriteAt, realign } = input;
   if (target === current) return { weight: current };
   const delta = target - current;
-  if (!realign && Math.abs(delta) < deadbandOf(current, s)) return { weight: current, note: `within deadband of ${target}` };
+  const band = deadbandOf(current, s, input.noisePct);
+  if (!realign && Math.abs(delta) < band) {
+    const noisy = input.noisePct !== undefined && input.noisePct > s.deadbandPct;
+    return { weight: current, note: noisy ? `within deadband of ${target} (±${Math.round(input.noisePct)} %: the estimate's noise)` : `within deadband of ${target}` };
+  }
   if (!realign && lastWriteAt !== undefined && now - lastWriteAt < s.minIntervalMs) {
     return { weight: current, note: `next write in ${Math.ceil((s.minIntervalMs - (now - lastWriteAt)) / 1000)}s` };
   }
   const step = maxStepOf(current, input.referenceWeight, s);
   let weight = Math.abs(delta) > step ? current + Math.sign(delta) * step : target;
-  let note = weight !== target ? `step limited from ${target}` : realign && Math.abs(delta) < deadbandOf(current, s) ? 'realigned at the start of a smoothing window' : undefined;
+  let note = weight !== target ? `step limited from ${target}` : realign && Math.abs(delta) < band ? 'realigned at the start of a smoothing window' : undefined;
   const cap = input.slowStartCap;
   if (cap !== undefined && weight > current && weight > cap) {
     weight = Math.max(current, Math.floor(cap));
     note = `slow start ceiling ${Math.floor(cap)} (target ${target})`;
   }
   return note === undefined ? { weight } : { weight, note };
+}
+
+/**
+ * Where a realignment puts a target: the nearest rung of a ladder of weights `deadbandPct` apart (the reference weight
+ * times powers of 1 + deadband), rounded. Directors with the same target still agree, and a target that wanders
+ * within one rung leaves the weight where it is instead of costing a write every window.
+ */
+export function ladderRung(target: number, referenceWeight: number, s: DampingSettings): number {
+  if (target <= 0 || referenceWeight <= 0 || s.deadbandPct <= 0) return target;
+  const ratio = 1 + s.deadbandPct / 100;
+  return Math.round(referenceWeight * ratio ** Math.round(Math.log(target / referenceWeight) / Math.log(ratio)));
 }
 
 /**

@@ -33,5 +33,8 @@ function staleTarget(svc: ServiceSettings, rs: RealServerSettings, d: DestState,
   const silent = `no report for ${fmt(silentMs / 1000)}s`;
   if (svc.stalePolicy === 'hold') return { weight: d.weight, reason: `agent stale (${silent}): weight held`, holdKind: 'stale' };
   if (svc.stalePolicy === 'quiesce') return { weight: 0, reason: `agent stale (${silent}): quiescing`, holdKind: 'stale' };
+  if (silentMs < svc.staleHoldMs) {
+    return { weight: d.weight, reason: `agent stale (${silent}): weight held, back to configured weight ${rs.baseWeight} after ${fmt(svc.staleHoldMs / 1000)}s`, holdKind: 'stale-held' };
+  }
   return { weight: clampWeight(rs.baseWeight, rs), reason: `agent stale (${silent}): back to configured weight ${rs.baseWeight}`, holdKind: 'stale' };
 }

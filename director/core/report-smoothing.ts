@@ -1,4 +1,5 @@
 // How one agent report feeds the agent's smoothed inputs: per-metric EMAs and the completed-connection rate.
+import { nextMoments } from './capacity-noise.js';
 import type { CoreSettings } from './core-config.js';
 import { emaNext } from './ema.js';
 import type { ReceivedReport } from './observation.js';
@@ -23,6 +24,8 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
     a.fresh = {};
     delete a.completedRate;
     delete a.freshCompletedRate;
+    delete a.capacityMoments;
+    delete a.freshCapacityMoments;
     delete a.lastEstablished;
   } else if (window !== a.window) {
     a.smoothed = a.fresh ?? {};
@@ -30,6 +33,9 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
     if (a.freshCompletedRate === undefined) delete a.completedRate;
     else a.completedRate = a.freshCompletedRate;
     delete a.freshCompletedRate;
+    if (a.freshCapacityMoments === undefined) delete a.capacityMoments;
+    else a.capacityMoments = a.freshCapacityMoments;
+    delete a.freshCapacityMoments;
   }
   a.window = window;
   const fresh = (a.fresh ??= {});
@@ -55,6 +61,12 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
     const completed = Math.max(0, opens - growth);
     a.completedRate = emaNext(a.completedRate, completed, dt, tau);
     a.freshCompletedRate = emaNext(a.freshCompletedRate, completed, dt, tau);
+    const util = r.report.metrics.cpu_util_pct?.mean;
+    if (util !== undefined) {
+      const span = settings.smoothing.noiseSpanMs;
+      a.capacityMoments = nextMoments(a.capacityMoments, completed, util / 100, dt, span);
+      a.freshCapacityMoments = nextMoments(a.freshCapacityMoments, completed, util / 100, dt, span);
+    }
   }
   if (established !== undefined) a.lastEstablished = { value: established, at };
   else delete a.lastEstablished;

@@ -1,5 +1,6 @@
 // What the decision core remembers between decisions: per agent, per destination and per service, plain data only.
 import type { HostFacts } from '../../shared/protocol/messages.js';
+import type { CapacityMoments } from './capacity-noise.js';
 import type { ReceivedReport } from './observation.js';
 
 /** Where an agent stands: no report yet, reporting but not yet trusted, moving its weights, or silent too long. */
@@ -37,6 +38,9 @@ export interface AgentState {
   completedRate?: number;
   /** The same rate, started at the current window's grid time. */
   freshCompletedRate?: number;
+  /** How much the per-report completed rate and utilisation vary (capacity-noise.ts), in use and fresh alike. */
+  capacityMoments?: CapacityMoments;
+  freshCapacityMoments?: CapacityMoments;
   /** The previous report's established count and time, for that growth. */
   lastEstablished?: { value: number; at: number };
 }
@@ -62,6 +66,8 @@ export interface DestState {
   zeroedOutside?: 'edit' | 'found';
   /** Estimated capacity: connections per second at full CPU. */
   capacity?: number;
+  /** The estimate's relative standard error in % (capacity-noise.ts), when its agent's reports tell. */
+  capacityErrorPct?: number;
   /**
    * Smoothed rate at which the destination completes connections, from the kernel: new connections per second (the
    * difference of its cumulative Conns counter between decisions, or the kernel's own CPS estimate when the table was

@@ -1,4 +1,4 @@
-// What `director --check` says of the running kernel beside the config: persistent services that keep quiesced clients.
+// What `director --check` says of the running kernel beside the config: persistence that keeps quiesced clients, -o schedulers.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../../shared/errors.js';
@@ -7,6 +7,7 @@ import { DIRECTOR_DEFAULTS } from '../defaults.js';
 import { IpvsCommandError } from '../errors.js';
 import { runIpvsadm } from './ipvs/ipvsadm-driver.js';
 import { parseSave } from './ipvs/parse-save.js';
+import { onePacketFindings } from './one-packet-check.js';
 import { persistenceFindings } from './persistence-check.js';
 import { EXPIRE_QUIESCENT_TEMPLATE, readSysctl, type SysctlReading } from './sysctl.js';
 
@@ -33,5 +34,5 @@ export async function kernelCheckLines(config: DirectorConfig): Promise<string[]
   const configured = config.ipvs.expireQuiescentTemplate;
   const template = (): SysctlReading =>
     configured === null ? readSysctl(config.procRoot, EXPIRE_QUIESCENT_TEMPLATE) : { value: configured ? 1 : 0, source: `ipvs.expireQuiescentTemplate: ${configured}, written at start` };
-  return persistenceFindings(config.core.services, table, template).map((f) => `warning: ${f.code}: ${f.message}`);
+  return [...persistenceFindings(config.core.services, table, template), ...onePacketFindings(config.core.services, table)].map((f) => `warning: ${f.code}: ${f.message}`);
 }

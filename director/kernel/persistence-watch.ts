@@ -1,12 +1,16 @@
-// The running director's look at persistence after each table read: warnings said once in the log, kept for status.
+// The running director's look at the table's settings after each read (persistence, -o): warnings said once in the log, kept for status.
+
+/** A warning about a service's settings in the kernel. */
+export type TableFinding = PersistenceFinding | OnePacketFinding;
 import { LogOnce, type Logger } from '../../shared/logging.js';
 import type { ServiceSettings } from '../core/core-config.js';
 import type { IpvsTable } from './ipvs/model.js';
+import { onePacketFindings, type OnePacketFinding } from './one-packet-check.js';
 import { persistenceFindings, type PersistenceFinding } from './persistence-check.js';
 import { EXPIRE_QUIESCENT_TEMPLATE, readSysctl } from './sysctl.js';
 
 export class PersistenceWatch {
-  private findings: readonly PersistenceFinding[] = [];
+  private findings: readonly TableFinding[] = [];
   private readonly once = new LogOnce();
 
   constructor(
@@ -16,19 +20,20 @@ export class PersistenceWatch {
   ) {}
 
   /** The warnings as of the last table read. */
-  current(): readonly PersistenceFinding[] {
+  current(): readonly TableFinding[] {
     return this.findings;
   }
 
   /** Looks at a table just read: logs each warning when it starts or changes, and once when it no longer applies. */
   update(table: IpvsTable): void {
-    const found = persistenceFindings(this.services, table, () => readSysctl(this.procRoot, EXPIRE_QUIESCENT_TEMPLATE));
+    const found: TableFinding[] = [...persistenceFindings(this.services, table, () => readSysctl(this.procRoot, EXPIRE_QUIESCENT_TEMPLATE)), ...onePacketFindings(this.services, table)];
+    const key = (f: TableFinding) => `${f.service} ${f.code === 'ONE_PACKET_SCHEDULER' ? f.code : 'persistence'}`;
     for (const f of found) {
-      if (this.once.shouldLog(f.service, `${f.code} ${f.message}`)) this.log.warn({ code: f.code, service: f.service, persistenceS: f.timeoutS }, f.message);
+      if (this.once.shouldLog(key(f), `${f.code} ${f.message}`)) this.log.warn({ code: f.code, service: f.service, ...('timeoutS' in f ? { persistenceS: f.timeoutS } : {}) }, f.message);
     }
-    const now = new Set(found.map((f) => f.service));
+    const now = new Set(found.map(key));
     for (const f of this.findings) {
-      if (!now.has(f.service) && this.once.clear(f.service)) this.log.info({ service: f.service }, `${f.service}: persistence warning cleared (${f.code} no longer applies)`);
+      if (!now.has(key(f)) && this.once.clear(key(f))) this.log.info({ service: f.service }, `${f.service}: ${f.code === 'ONE_PACKET_SCHEDULER' ? 'one-packet' : 'persistence'} warning cleared (${f.code} no longer applies)`);
     }
     this.findings = found;
   }

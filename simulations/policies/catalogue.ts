@@ -1,4 +1,5 @@
 // The policies compared in every scenario, each a fresh instance per run (policies keep state).
+import { adviseScheduler, type TrafficShape } from '../../director/scheduler-advice.js';
 import type { ScenarioSpec } from '../model/scenario-spec.js';
 import { corePolicy } from './director-core.js';
 import { exampleExpression } from './example-expression.js';
@@ -20,10 +21,22 @@ const caps = (s: ScenarioSpec) => s.servers.map((x) => x.cores * x.speed);
  * With a sorry server configured, servers must be able to say they are overloaded: a penalty expression that quiesces
  * a server whose run queue passes 4 per core (IPVS thresholds cannot, they count TIME_WAIT entries).
  */
-const overload = (s: ScenarioSpec) => (s.sorry ? { service: { expression: 'run_queue_per_core > 4 ? 0 : 1' } } : {});
+const overload = (s: ScenarioSpec): Record<string, unknown> => (s.sorry ? { expression: 'run_queue_per_core > 4 ? 0 : 1' } : {});
 
-/** The policy lvs-feedback ships as its default: capacity mode with the default settings, under nq. */
-export const DEFAULT_POLICY = 'capacity-nq';
+/** What an admin knows of a scenario's traffic: -o, active/active, clients whose round trip is as long as a request. */
+export function shapeOf(s: ScenarioSpec): TrafficShape {
+  const meanWorkMs = 1000 * s.classes.reduce((sum, c) => sum + c.share * c.meanWork, 0);
+  return { onePacket: s.protocol === 'udp-ops', activeDirectors: s.directors ?? 1, farClients: (s.connections?.rttMs ?? 0) >= meanWorkMs };
+}
+
+/** UDP scenarios are a UDP service in the director's config (its rate then comes from the kernel's counts). */
+const udp = (s: ScenarioSpec) => (s.protocol === 'udp-ops' ? { protocol: 'udp' } : {});
+
+/**
+ * The policy lvs-feedback ships as its default: capacity mode with the default settings, under the scheduler the
+ * README advises for the scenario's traffic (director/scheduler-advice.ts: nq, sed or wrr).
+ */
+export const DEFAULT_POLICY = 'default';
 export const ORACLE = 'oracle';
 
 export const POLICIES: readonly PolicyEntry[] = [
@@ -35,10 +48,12 @@ export const POLICIES: readonly PolicyEntry[] = [
   { key: 'best-wrr', label: 'static wrr, weights ∝ true capacity', make: (s) => staticPolicy('best static wrr', 'wrr', capacityWeights(caps(s))) },
   { key: 'idle-wlc', label: 'weight ∝ CPU idle (feedbackd), wlc', make: (s) => idlePolicy('wlc', s.servers.length) },
   { key: 'lborg-wlc', label: 'loadbalancer.org agent formula, wlc', make: (s) => lbOrgPolicy('wlc', s.servers.length) },
-  { key: 'capacity-wlc', label: 'lvs-feedback capacity mode, wlc', make: (s) => corePolicy(s.servers.length, { name: 'capacity wlc', scheduler: 'wlc', sorry: Boolean(s.sorry), ...overload(s) }) },
-  { key: 'capacity-sed', label: 'lvs-feedback capacity mode, sed', make: (s) => corePolicy(s.servers.length, { name: 'capacity sed', scheduler: 'sed', sorry: Boolean(s.sorry), ...overload(s) }) },
+  { key: 'capacity-wlc', label: 'lvs-feedback capacity mode, wlc', make: (s) => corePolicy(s.servers.length, { name: 'capacity wlc', scheduler: 'wlc', sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
+  { key: 'capacity-sed', label: 'lvs-feedback capacity mode, sed', make: (s) => corePolicy(s.servers.length, { name: 'capacity sed', scheduler: 'sed', sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
+  { key: 'capacity-nq', label: 'lvs-feedback capacity mode, nq', make: (s) => corePolicy(s.servers.length, { name: 'capacity nq', scheduler: 'nq', sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
+  { key: 'capacity-wrr', label: 'lvs-feedback capacity mode, wrr', make: (s) => corePolicy(s.servers.length, { name: 'capacity wrr', scheduler: 'wrr', sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
   { key: 'expression-sed', label: 'lvs-feedback expression mode (example config), sed', make: (s) => corePolicy(s.servers.length, { name: 'expression sed', scheduler: 'sed', sorry: Boolean(s.sorry), service: { mode: 'expression', expression: exampleExpression() } }) },
-  { key: DEFAULT_POLICY, label: 'lvs-feedback default: capacity mode, nq', make: (s) => corePolicy(s.servers.length, { name: 'default', scheduler: 'nq', sorry: Boolean(s.sorry), ...overload(s) }) },
+  { key: DEFAULT_POLICY, label: 'lvs-feedback default: capacity mode, the advised scheduler', make: (s) => corePolicy(s.servers.length, { name: 'default', scheduler: adviseScheduler(shapeOf(s)).scheduler, sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
   { key: ORACLE, label: 'ideal dispatch (baseline): least increase in total response time, perfect knowledge', make: () => staticPolicy('ideal dispatch', 'oracle', equalWeights),
     // Its cost grows with the servers' queues (every job's work left, at every arrival): under overload it would take
     // minutes, and there it measures nothing the others do not.

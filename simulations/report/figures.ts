@@ -1,5 +1,6 @@
 // Named figures computed from results.json, which the READMEs quote between markers so that they cannot drift from it.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { DEFAULT_POLICY as DEFAULT } from '../policies/catalogue.js';
 import { BEST_STATIC, STEADY } from './targets.js';
 
 /** The part of results.json the figures read. */
@@ -10,8 +11,6 @@ export interface ResultsJson {
     readonly references?: { readonly physicalP99Ms: number };
   }[];
 }
-
-const DEFAULT = 'capacity-nq';
 
 const x2 = (v: number) => v.toFixed(2);
 

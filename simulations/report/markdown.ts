@@ -18,7 +18,7 @@ export function resultsMarkdown(r: Results, targets: readonly TargetCheck[]): st
     'on the very requests the default policy\'s runs offered); and two strict bounds (every request served at once on the',
     'fastest core: its p99; SRPT on one machine of the whole capacity: its mean). Same seeds, same tables.',
     '',
-    '## Targets for the default policy (capacity mode, nq)',
+    '## Targets for the default policy (capacity mode, the advised scheduler: nq; sed with active/active directors or distant clients; wrr under -o)',
     '',
     '| target | result | met |',
     '|---|---|---|',
@@ -61,6 +61,6 @@ export function resultsMarkdown(r: Results, targets: readonly TargetCheck[]): st
     }
     out.push('');
   }
-  out.push('## Plots', '', '![p99 per policy per scenario](p99.svg)', '', '![weights and utilisation, (a) at 70 %, default policy](series-a70-capacity-nq.svg)', '', '![the same under wlc](series-a70-capacity-wlc.svg)', '', '![background job (b)](series-b-capacity-nq.svg)', '', '![rejoin (d)](series-d-capacity-nq.svg)', '');
+  out.push('## Plots', '', '![p99 per policy per scenario](p99.svg)', '', '![weights and utilisation, (a) at 70 %, default policy](series-a70-default.svg)', '', '![the same under wlc](series-a70-capacity-wlc.svg)', '', '![background job (b)](series-b-default.svg)', '', '![rejoin (d)](series-d-default.svg)', '');
   return `${out.join('\n')}\n`;
 }

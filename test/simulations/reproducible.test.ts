@@ -56,7 +56,7 @@ describe('simulation results', () => {
     });
     const [first = '', second = ''] = out;
     const files = readdirSync(first).sort();
-    expect(files).toEqual(expect.arrayContaining(['results.md', 'results.json', 'p99.svg', 'series-a70-capacity-nq.svg']));
+    expect(files).toEqual(expect.arrayContaining(['results.md', 'results.json', 'p99.svg', 'series-a70-default.svg']));
     expect(readdirSync(second).sort()).toEqual(files);
     expect(mismatches(first, second, files)).toEqual([]);
     expect(readFileSync(join(first, 'results.md'), 'utf8')).toMatch(/\| lvs-feedback default: capacity mode, nq \| [\d.]+ \| [\d.]+ \|/);

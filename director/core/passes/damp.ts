@@ -1,7 +1,7 @@
 // Pass 6: how far each destination moves towards its target now: clamped target, slow start, deadband, interval, step.
 import { clampWeight } from '../clamp-weight.js';
 import type { ServiceSettings } from '../core-config.js';
-import { damp, slowStartCap } from '../damping.js';
+import { damp, ladderRung, slowStartCap } from '../damping.js';
 import type { Proposal } from './targets.js';
 
 /** A destination with the weight it gets in this decision, and the explanation so far. */
@@ -23,8 +23,11 @@ export function dampTowardTargets(svc: ServiceSettings, proposals: readonly Prop
 function dampOne(svc: ServiceSettings, p: Proposal, now: number, realign: boolean): { weight: number; reason: string } {
   const { rs, d, target: t } = p;
   if (t.weight === undefined || !d.present) return { weight: d.weight, reason: t.reason };
-  const target = clampWeight(t.weight, rs);
+  const exact = clampWeight(t.weight, rs);
+  // A realignment takes the rung of what the law asks for (a hold keeps its weight as it is), within the bounds.
+  const target = realign && t.holdKind === undefined ? clampWeight(ladderRung(exact, svc.referenceWeight, svc.damping), rs) : exact;
   const moved = towards(svc, p, target, now, realign);
+  if (target !== exact && moved.weight !== d.weight) moved.reason = `${moved.reason} (rung ${target} of ${exact})`;
   d.target = target;
   // A realignment counts as a write for the write interval, whether or not the weight moved: it restarts alike everywhere.
   if (realign) d.lastWriteAt = now;
@@ -47,6 +50,7 @@ function towards(svc: ServiceSettings, { rs, d, target: t }: Proposal, target: n
     const how = cause === 'returned' ? 'back in the table' : 'raised from 0 outside lvs-feedback';
     return { weight, reason: `${t.reason}; ${how}, slow start from ${weight}` };
   }
-  const r = damp({ current: d.weight, target, referenceWeight: svc.referenceWeight, lastWriteAt: d.lastWriteAt, now, realign, ...(cap !== undefined ? { slowStartCap: cap } : {}) }, svc.damping);
+  const noise = svc.mode === 'capacity' && d.capacityErrorPct !== undefined && svc.damping.noiseErrors > 0 ? { noisePct: svc.damping.noiseErrors * d.capacityErrorPct } : {};
+  const r = damp({ current: d.weight, target, referenceWeight: svc.referenceWeight, lastWriteAt: d.lastWriteAt, now, realign, ...noise, ...(cap !== undefined ? { slowStartCap: cap } : {}) }, svc.damping);
   return { weight: r.weight, reason: r.note ? `${t.reason}; ${r.note}` : t.reason };
 }

@@ -1,6 +1,7 @@
 // Pass 4: what each destination asks for — capacity estimates first, then its hold or its control law, and thresholds.
 import { agentStanding } from '../agent-phase.js';
 import { estimateCapacity } from '../capacity.js';
+import { capacityRelativeError } from '../capacity-noise.js';
 import { liveTarget } from '../control-law.js';
 import type { CoreSettings } from '../core-config.js';
 import { holdTarget } from '../hold-target.js';
@@ -31,15 +32,18 @@ interface Estimates {
  * Estimates each live server's capacity (stored on its state in capacity mode) and the service's mean: each server's
  * share depends on the others', so every estimate comes before any target.
  */
-function estimate({ svc, rows }: ServiceRows): Estimates {
+function estimate({ svc, rows }: ServiceRows, tauMs: number): Estimates {
   const notes = new Map<DestState, string>();
   const rates = new Map<DestState, number>();
   const live = rows.filter((r) => r.agent.phase === 'live' && r.d.present);
   for (const { d, agent } of live) {
-    const est = estimateCapacity({ utilPct: agent.smoothed.cpu_util_pct, kernelRate: d.kernelRate, agentRate: agent.completedRate ?? agent.smoothed.tcp_passive_opens_per_s }, svc.capacity);
+    const est = estimateCapacity({ utilPct: agent.smoothed.cpu_util_pct, kernelRate: d.kernelRate, agentRate: agent.completedRate ?? agent.smoothed.tcp_passive_opens_per_s, datagrams: svc.ref.protocol === 'udp' }, svc.capacity);
     if (svc.mode === 'capacity') {
       if (est.capacity !== undefined) d.capacity = est.capacity;
       else delete d.capacity;
+      const error = est.capacity === undefined ? undefined : capacityRelativeError(agent.capacityMoments, tauMs);
+      if (error !== undefined) d.capacityErrorPct = error * 100;
+      else delete d.capacityErrorPct;
       notes.set(d, est.note);
     }
     if (est.rate !== undefined) rates.set(d, est.rate);
@@ -52,7 +56,7 @@ function estimate({ svc, rows }: ServiceRows): Estimates {
 /** Every destination's proposal, in config order: a hold when its agent is not live, else its control law. */
 export function proposeTargets(settings: CoreSettings, service: ServiceRows, now: number): Proposal[] {
   const { svc } = service;
-  const { notes, rates, meanCapacity } = estimate(service);
+  const { notes, rates, meanCapacity } = estimate(service, settings.smoothing.tauMs);
   return service.rows.map((row) => {
     const { rs, d, agent } = row;
     const rate = rates.get(d);

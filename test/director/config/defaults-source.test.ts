@@ -23,7 +23,7 @@ vi.mock('../../../director/defaults.js', async (importOriginal) => {
       ipvs: { ...real.ipvs, binary: '/opt/sbin/ipvsadm', expireQuiescentTemplate: true },
       procRoot: '/host/proc',
       onExit: 'restore',
-      smoothing: { tauMs: 7_000, blackoutMs: 3_000, windowTimeConstants: 3, windowMinMs: 10_000 },
+      smoothing: { tauMs: 7_000, blackoutMs: 3_000, windowTimeConstants: 3, windowMinMs: 10_000, noiseTimeConstants: 4 },
       staleAfterIntervals: 5,
       externalEditHoldMs: 60_000,
       pluginMetrics: ['changed_metric'],
@@ -37,7 +37,8 @@ vi.mock('../../../director/defaults.js', async (importOriginal) => {
         minWeight: 3,
         maxWeight: 700,
         stalePolicy: 'quiesce',
-        damping: { deadbandPct: 7, maxStepPct: 17, minIntervalMs: 1_700, slowStartMs: 17_000, slowStartFromPct: 27 },
+        staleHoldMs: 70_000,
+        damping: { deadbandPct: 7, noiseErrors: 3, maxStepPct: 17, minIntervalMs: 1_700, slowStartMs: 17_000, slowStartFromPct: 27 },
         capacity: { utilizationFloor: 0.27, rateFrom: 'agent' },
         fallback: { afterMs: 2_700, recoverAfterMs: 3_700, recoverCount: 2, keepWeight: 4, keepCount: 3 },
       },
@@ -99,7 +100,7 @@ describe('director config defaults', () => {
     expect([c.reportIntervalMs, c.controlIntervalMs]).toEqual([D.reportIntervalMs, D.controlIntervalMs]);
     // The window: that many time constants, at least the minimum, in whole control intervals (21 s = 30 × 700 ms here).
     const windowMs = Math.ceil(Math.max(D.smoothing.windowMinMs, D.smoothing.tauMs * D.smoothing.windowTimeConstants) / D.controlIntervalMs) * D.controlIntervalMs;
-    expect(c.core.smoothing).toEqual({ tauMs: D.smoothing.tauMs, blackoutMs: D.smoothing.blackoutMs, windowMs });
+    expect(c.core.smoothing).toEqual({ tauMs: D.smoothing.tauMs, blackoutMs: D.smoothing.blackoutMs, windowMs, noiseSpanMs: D.smoothing.tauMs * D.smoothing.noiseTimeConstants });
     expect(c.core.decisions).toEqual({ ...D.decisions, intervalMs: D.controlIntervalMs });
     expect(c.core.staleAfterMs).toBe(D.staleAfterIntervals * D.reportIntervalMs);
     expect(c.core.externalEditHoldMs).toBe(D.externalEditHoldMs);
@@ -108,7 +109,7 @@ describe('director config defaults', () => {
     expect(svc?.ref).toEqual({ protocol: S.protocol, address: '10.0.0.1', port: 80 });
     expect(c.createServices).toEqual(new Map([[`${S.protocol}:10.0.0.1:80`, S.scheduler]]));
     expect(svc?.mode).toBe(S.mode);
-    expect([svc?.referenceWeight, svc?.stalePolicy]).toEqual([S.referenceWeight, S.stalePolicy]);
+    expect([svc?.referenceWeight, svc?.stalePolicy, svc?.staleHoldMs]).toEqual([S.referenceWeight, S.stalePolicy, S.staleHoldMs]);
     expect(svc?.damping).toEqual(S.damping);
     expect(svc?.capacity).toEqual(S.capacity);
     expect(svc?.fallback).toEqual(S.fallback);

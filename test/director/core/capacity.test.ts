@@ -29,4 +29,13 @@ describe('capacity estimate', () => {
     expect(estimateCapacity({ utilPct: 50 }, settings).note).toBe('capacity unknown: no connection rate');
     expect(estimateCapacity({ kernelRate: 10 }, settings).note).toBe('capacity unknown: no cpu_util_pct');
   });
+
+  it('takes the kernel’s rate for a UDP service under auto: the agent’s TCP counts say nothing of datagrams', () => {
+    const auto = { ...settings, rateFrom: 'auto' as const };
+    // The agent completes no TCP connection; the kernel counted 240 datagrams a second to this server.
+    expect(estimateCapacity({ utilPct: 60, kernelRate: 240, agentRate: 0, datagrams: true }, auto).capacity).toBe(400);
+    expect(estimateCapacity({ utilPct: 60, kernelRate: 240, agentRate: 0 }, auto).capacity).toBeUndefined();
+    // Asked for the agent's rate, it gets the agent's, UDP or not.
+    expect(estimateCapacity({ utilPct: 60, kernelRate: 240, agentRate: 0, datagrams: true }, { ...settings, rateFrom: 'agent' }).capacity).toBeUndefined();
+  });
 });

@@ -1,11 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { DampingSettings } from '../../../director/core/core-config.js';
-import { damp, slowStartCap } from '../../../director/core/damping.js';
+import { damp, ladderRung, slowStartCap } from '../../../director/core/damping.js';
 
-const S: DampingSettings = { deadbandPct: 5, maxStepPct: 25, minIntervalMs: 4_000, slowStartMs: 60_000, slowStartFromPct: 10 };
+const S: DampingSettings = { deadbandPct: 5, noiseErrors: 2, maxStepPct: 25, minIntervalMs: 4_000, slowStartMs: 60_000, slowStartFromPct: 10 };
 const base = { referenceWeight: 100, lastWriteAt: undefined, now: 100_000 };
 
 describe('damping', () => {
+  it('widens the deadband to the target’s noise, never narrows it', () => {
+    // ±12 % of noise: a move to 89 from 100 is chance, a move to 88 is not.
+    expect(damp({ ...base, current: 100, target: 89, noisePct: 12 }, S)).toEqual({ weight: 100, note: "within deadband of 89 (±12 %: the estimate's noise)" });
+    expect(damp({ ...base, current: 100, target: 88, noisePct: 12 }, S).weight).toBe(88);
+    // Less noise than the configured deadband changes nothing.
+    expect(damp({ ...base, current: 100, target: 96, noisePct: 2 }, S)).toEqual({ weight: 100, note: 'within deadband of 96' });
+    expect(damp({ ...base, current: 100, target: 95, noisePct: 2 }, S).weight).toBe(95);
+  });
+
+  it('puts a realigned target on the nearest rung of the reference weight × (1 + deadband)^k', () => {
+    const ten = { ...S, deadbandPct: 10 };
+    expect([96, 104, 100].map((t) => ladderRung(t, 100, ten))).toEqual([100, 100, 100]);
+    expect(ladderRung(94, 100, ten)).toBe(91);
+    expect(ladderRung(175, 100, ten)).toBe(177);
+    expect(ladderRung(0, 100, ten)).toBe(0);
+    // Without a deadband there is no ladder: the target as it is.
+    expect(ladderRung(94, 100, { ...S, deadbandPct: 0 })).toBe(94);
+  });
+
   it('holds a change smaller than the deadband', () => {
     expect(damp({ ...base, current: 100, target: 96 }, S)).toEqual({ weight: 100, note: 'within deadband of 96' });
     expect(damp({ ...base, current: 100, target: 95 }, S).weight).toBe(95);

@@ -71,6 +71,16 @@ function every2s(s: Scenario) {
  */
 const stepLimit = (s: Scenario, current: number): number => Math.max(1, Math.floor((s.maxStep * Math.max(current, s.referenceWeight)) / 100));
 const deadband = (s: Scenario, current: number): number => Math.max(1, (s.deadband * current) / 100);
+/**
+ * Where a realignment puts a law's target: the nearest rung of the reference weight times powers of 1 + deadband %,
+ * rounded, within the server's bounds. A hold (blackout, waiting, stale, an edit, an input missing) keeps its weight.
+ */
+const realignedTo = (s: Scenario, target: number, reason: string): number => {
+  if (/^(agent blackout|waiting for the agent|agent stale|edited outside|weight kept)/.test(reason) || target <= 0 || s.deadband <= 0) return target;
+  const ratio = 1 + s.deadband / 100;
+  const rung = Math.round(s.referenceWeight * ratio ** Math.round(Math.log(target / s.referenceWeight) / Math.log(ratio)));
+  return Math.min(s.minWeight + s.span, Math.max(s.minWeight, rung));
+};
 
 describe('decision core properties', () => {
   it('keeps weights within bounds, steps by the configured limit, honours the deadband, and never leaves a service without a destination', () => {
@@ -102,14 +112,16 @@ describe('decision core properties', () => {
             expect(Math.abs(d.weight - prev)).toBeLessThanOrEqual(stepLimit(s, prev));
             if (d.weight !== prev && !kept) {
               expect(d.target).toBeDefined();
-              const gap = Math.abs(d.target! - prev);
+              const aim = realign ? realignedTo(s, d.target!, d.reason) : d.target!;
+              const gap = Math.abs(aim - prev);
               if (!realign) expect(gap).toBeGreaterThanOrEqual(deadband(s, prev));
               // Not capped by slow start: the whole way, or exactly one full step of it.
               if (!d.reason.includes('slow start')) expect(Math.abs(d.weight - prev)).toBe(Math.min(gap, stepLimit(s, prev)));
             }
-            // At a realignment a weight the deadband held takes its target, step-limited (unless something else caps it).
-            if (realign && !kept && d.target !== undefined && d.target !== prev && Math.abs(d.target - prev) < deadband(s, prev) && !/slow start|deadband|next write|kept|held/.test(d.reason)) {
-              const gap = d.target - prev;
+            // At a realignment a weight the deadband held takes its target's rung, step-limited (unless something else caps it).
+            const aim = realign && d.target !== undefined ? realignedTo(s, d.target, d.reason) : d.target;
+            if (realign && !kept && aim !== undefined && aim !== prev && Math.abs(aim - prev) < deadband(s, prev) && !/slow start|deadband|next write|kept|held/.test(d.reason)) {
+              const gap = aim - prev;
               expect(d.weight, d.reason).toBe(prev + Math.sign(gap) * Math.min(Math.abs(gap), stepLimit(s, prev)));
             }
             expect(d.weightBefore).toBe(prev);

@@ -45,16 +45,25 @@ describe('deadband', () => {
     expect(run.weightAt(A, 70_000)).toBe(81);
   });
 
-  it('sets the deadband aside once at the start of each smoothing window: a held weight takes its target', () => {
+  it('sets the deadband aside once at the start of each smoothing window: a held weight takes its target’s rung', () => {
     const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct', damping: { deadband: 10, maxStep: 100, minInterval: 5 } }, { smoothing: { timeConstant: 0, window: '30s' } });
     expect(cfg.core.smoothing.windowMs).toBe(30_000);
-    // a1's target 95 from the start: held by the deadband until the window that starts at 30 s, then 95 for good.
-    const run = runCore(cfg.core, { until: 100_000, reports: every2s((a) => ({ cpu_idle_pct: a === 'a1' ? 95 : 100 })) });
+    // a1's target 94 from the start: held by the deadband until the window that starts at 30 s, then the nearest rung
+    // of 100 × 1.1^k (91) for good.
+    const run = runCore(cfg.core, { until: 100_000, reports: every2s((a) => ({ cpu_idle_pct: a === 'a1' ? 94 : 100 })) });
     const at = (t: number) => run.ticks.find((k) => k.now === t)!.dests.find((d) => d.destId === A)!;
     expect(run.weightAt(A, 29_000)).toBe(100);
-    expect(at(30_000)).toMatchObject({ weight: 95, changed: true });
-    expect(at(30_000).reason).toContain('realigned at the start of a smoothing window');
+    expect(at(30_000)).toMatchObject({ weight: 91, changed: true });
+    expect(at(30_000).reason).toContain('realigned at the start of a smoothing window (rung 91 of 94)');
     expect(run.ticks.filter((k) => k.now > 30_000).flatMap((k) => k.dests.filter((d) => d.destId === A && d.changed))).toEqual([]);
+  });
+
+  it('costs no write at a realignment while the target wanders within the rung of the weight', () => {
+    // a1's target wanders 96 ↔ 104 from one window to the next: a rung of 100 all along, so 100 stays, window after window.
+    const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct', damping: { deadband: 10, maxStep: 100, minInterval: 5 } }, { smoothing: { timeConstant: 0, window: '30s' } });
+    const run = runCore(cfg.core, { until: 300_000, reports: every2s((a, t) => ({ cpu_idle_pct: a === 'a1' ? (Math.floor(t / 30_000) % 2 === 0 ? 96 : 104) : 100 })) });
+    expect(run.ticks.flatMap((k) => k.dests.filter((d) => d.destId === A && d.changed))).toEqual([]);
+    expect(run.weightAt(A, 299_000)).toBe(100);
   });
 });
 
@@ -93,8 +102,21 @@ describe('stale agents', () => {
   const silentBetween = (from: number, to: number) => (a: string, t: number) => a === 'a1' && t >= from && t < to;
   const metrics = () => ({ cpu_idle_pct: 20 });
 
-  it('moves a stale agent’s server, damped, back to its configured weight, then slow-starts it on return', () => {
+  it('holds a stale agent’s weight for staleHold, then moves it to the configured weight', () => {
+    // The default staleHold of 3 min: an agent silent from 60 s keeps its weight 20 until 58 s + 180 s, then 100.
     const cfg = threeServerConfig(base);
+    expect(cfg.core.services[0]!.staleHoldMs).toBe(180_000);
+    const run = runCore(cfg.core, { until: 260_000, reports: every2s(metrics, silentBetween(60_000, 1e9)) });
+    expect(run.events('agent-stale').map((e) => e.agentId)).toEqual(['a1']);
+    expect(run.weightAt(A, 64_000)).toBe(20);
+    expect(run.weightAt(A, 237_000)).toBe(20);
+    expect(run.ticks.find((k) => k.now === 100_000)!.dests.find((d) => d.destId === A)!.reason).toBe('agent stale (no report for 42s): weight held, back to configured weight 100 after 180s');
+    expect(run.weightAt(A, 238_000)).toBe(45);
+    expect(run.weightAt(A, 250_000)).toBe(100);
+  });
+
+  it('moves a stale agent’s server, damped, back to its configured weight, then slow-starts it on return', () => {
+    const cfg = threeServerConfig({ ...base, staleHold: 0 });
     const run = runCore(cfg.core, { until: 160_000, reports: every2s(metrics, silentBetween(60_000, 100_000)) });
     expect(run.weightAt(A, 59_000)).toBe(20);
     // last report at 58 s; stale after 3 intervals (6 s) → 64 s.
