@@ -45,7 +45,7 @@ export function directorCommand(): Command {
     .description('run the director: accept agents, decide weights, write them to the IPVS table')
     .option('-c, --config <file>', 'config file', DEFAULT_DIRECTOR_CONFIG)
     .option('--dry-run', 'decide and log the exact ipvsadm lines, but write nothing to the kernel')
-    .option('--check', 'validate the config (keys, agents, expressions), warn of persistent services in the kernel, and exit: 0 when good, 78 when not')
+    .option('--check', 'validate the config (keys, agents, expressions), warn of kernel settings that defeat it (persistence, -o under a connection-counting scheduler), and exit: 0 when good, 78 when not')
     .option('--print-unit', 'print a systemd unit for this director (redirect it to /etc/systemd/system/lvs-feedback-director.service)')
     .addOption(new Option('--log-level <level>', 'override the config’s log level').choices(LOG_LEVELS))
     // commander hands over what the options declare: --log-level is limited to LOG_LEVELS by its choices.

@@ -21,8 +21,8 @@ export interface OnePacketFinding {
 
 /**
  * Under -o a datagram's connection entry is freed as soon as the datagram is forwarded: at the next one every server
- * has 0 active and 0 inactive connections. wlc and nq then take the first server with a weight, sed the heaviest
- * (simulations/README.md; test/vm/one-packet.vm.test.ts counts it on a real kernel). Only rr and wrr spread them.
+ * has 0 active and 0 inactive connections. wlc and nq then take the first in the kernel's list (the destination added
+ * last), sed the heaviest (test/vm/one-packet.vm.test.ts counts it on a real kernel). Only rr and wrr spread them.
  */
 export function onePacketFindings(services: readonly ServiceSettings[], table: IpvsTable): OnePacketFinding[] {
   const out: OnePacketFinding[] = [];
@@ -32,7 +32,7 @@ export function onePacketFindings(services: readonly ServiceSettings[], table: I
     const warning = new OnePacketSchedulerWarning(
       svc.name,
       svc.serviceId,
-      `${svc.name} (${svc.serviceId}) schedules every datagram on its own (-o) under ${live.scheduler}, which counts connections: none outlives its datagram, so every server looks idle and ${live.scheduler === 'sed' ? 'the heaviest weight' : 'the first server'} gets nearly all of them; fix: ipvsadm -E ${serviceArgs(serviceRefOf(live)).join(' ')} -s wrr -o (lvs-feedback's weights then share the datagrams)`,
+      `${svc.name} (${svc.serviceId}) schedules every datagram on its own (-o) under ${live.scheduler}, which counts connections: none outlives its datagram, so every server looks idle and ${live.scheduler === 'sed' ? 'the heaviest weight' : 'one server (the last added)'} gets nearly all of them; fix: ipvsadm -E ${serviceArgs(serviceRefOf(live)).join(' ')} -s wrr -o (lvs-feedback's weights then share the datagrams)`,
     );
     out.push({ code: 'ONE_PACKET_SCHEDULER', service: svc.name, serviceId: svc.serviceId, message: warning.message });
   }

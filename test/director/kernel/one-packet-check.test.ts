@@ -17,7 +17,7 @@ describe('one-packet scheduling check', () => {
       expect(more).toEqual([]);
       expect(f).toMatchObject({ code: 'ONE_PACKET_SCHEDULER', service: 'web', serviceId: 'udp:10.0.0.1:514' });
       expect(f!.message).toContain(`under ${s}, which counts connections`);
-      expect(f!.message).toContain('the first server gets nearly all of them');
+      expect(f!.message).toContain('one server (the last added) gets nearly all of them');
       expect(f!.message).toContain('fix: ipvsadm -E -u 10.0.0.1:514 -s wrr -o');
     }
     expect(onePacketFindings(udp, table('sed', '-o'))[0]!.message).toContain('the heaviest weight gets nearly all of them');
