@@ -59,13 +59,14 @@ export function damp(input: DampingInput, s: DampingSettings): DampingResult {
 }
 
 /**
- * Where a realignment puts a target: the nearest rung of a ladder of weights `deadbandPct` apart (the reference weight
- * times powers of 1 + deadband), rounded. Directors with the same target still agree, and a target that wanders
- * within one rung leaves the weight where it is instead of costing a write every window.
+ * Where a realignment puts a target: the nearest rung of a ladder of weights half a deadband apart (the reference
+ * weight times powers of 1 + deadband/2), rounded. Directors with the same target still agree, and a target that
+ * wanders within one rung leaves the weight where it is instead of costing a write every window. Half a deadband, not
+ * a whole one: a weight up to 5 % off its target cost sed 6 % of p99 with two active/active directors (simulations).
  */
 export function ladderRung(target: number, referenceWeight: number, s: DampingSettings): number {
   if (target <= 0 || referenceWeight <= 0 || s.deadbandPct <= 0) return target;
-  const ratio = 1 + s.deadbandPct / 100;
+  const ratio = 1 + s.deadbandPct / 200;
   return Math.round(referenceWeight * ratio ** Math.round(Math.log(target / referenceWeight) / Math.log(ratio)));
 }
 

@@ -82,7 +82,8 @@ export const inactiveConns = (d: SimDest): number => d.inactive.length + d.synRe
  * weight down by the gcd from the maximum (so it sends w_max − w_second in a row to the heaviest). The overload mark is
  * set when a connection is bound and active + inactive reaches the upper threshold, and cleared when an entry expires
  * and the total falls below the lower threshold (3/4 of the upper when the lower is 0). Destinations are named by their
- * index in the list; an index that names none changes nothing.
+ * index in the list; an index that names none changes nothing. (The kernel's list runs newest first, `ipvsadm -L` sorts
+ * it: the model's "first" is the kernel's last added; with every server idle it is that one under wlc and nq.)
  *
  * A connection's entry goes through `bind` (already established: the model's short connections on a LAN) or `open`
  * then `establish` (SYN_RECV for a round trip, inactive), and `close` or `closeAt` (inactive until it expires).

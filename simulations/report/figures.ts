@@ -7,7 +7,7 @@ import { BEST_STATIC, STEADY } from './targets.js';
 export interface ResultsJson {
   readonly scenarios: readonly {
     readonly name: string;
-    readonly summaries: Readonly<Record<string, { readonly p99Ms: number; readonly changesPerServerMinute: number; readonly convergeS?: number }>>;
+    readonly summaries: Readonly<Record<string, { readonly p99Ms: number; readonly changesPerServerMinute: number; readonly reversalsPerServerMinute?: number; readonly convergeS?: number }>>;
     readonly references?: { readonly physicalP99Ms: number };
   }[];
 }
@@ -41,9 +41,13 @@ export function figuresOf(r: ResultsJson): Record<string, string> {
     if (v) out[`${s.name}-vs-best-static`] = x2(v.v);
     if (own && s.references) out[`${s.name}-vs-physical`] = x2(own.p99Ms / s.references.physicalP99Ms);
     if (own) out[`${s.name}-changes`] = x2(own.changesPerServerMinute);
+    if (own?.reversalsPerServerMinute !== undefined) out[`${s.name}-reversals`] = x2(own.reversalsPerServerMinute);
   }
-  const steady = r.scenarios.filter((s) => STEADY.includes(s.name)).map((s) => s.summaries[DEFAULT]?.changesPerServerMinute ?? 0);
+  const steadyRuns = r.scenarios.filter((s) => STEADY.includes(s.name));
+  const steady = steadyRuns.map((s) => s.summaries[DEFAULT]?.changesPerServerMinute ?? 0);
   if (steady.length > 0) out['steady-changes-max'] = x2(Math.max(...steady));
+  const reversals = steadyRuns.map((s) => s.summaries[DEFAULT]?.reversalsPerServerMinute ?? 0);
+  if (reversals.length > 0) out['steady-reversals-max'] = x2(Math.max(...reversals));
   const a70 = r.scenarios.find((s) => s.name === 'a70')?.summaries;
   if (a70?.[DEFAULT]?.convergeS !== undefined) out['a70-converge-s'] = a70[DEFAULT].convergeS.toFixed(0);
   const a70Best = Math.min(...BEST_STATIC.map((k) => a70?.[k]?.p99Ms ?? Infinity));

@@ -59,6 +59,6 @@ describe('simulation results', () => {
     expect(files).toEqual(expect.arrayContaining(['results.md', 'results.json', 'p99.svg', 'series-a70-default.svg']));
     expect(readdirSync(second).sort()).toEqual(files);
     expect(mismatches(first, second, files)).toEqual([]);
-    expect(readFileSync(join(first, 'results.md'), 'utf8')).toMatch(/\| lvs-feedback default: capacity mode, nq \| [\d.]+ \| [\d.]+ \|/);
+    expect(readFileSync(join(first, 'results.md'), 'utf8')).toMatch(/\| lvs-feedback default: capacity mode, the advised scheduler \| [\d.]+ \| [\d.]+ \|/);
   });
 });

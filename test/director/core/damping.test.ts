@@ -15,11 +15,12 @@ describe('damping', () => {
     expect(damp({ ...base, current: 100, target: 95, noisePct: 2 }, S).weight).toBe(95);
   });
 
-  it('puts a realigned target on the nearest rung of the reference weight × (1 + deadband)^k', () => {
+  it('puts a realigned target on the nearest rung of the reference weight × (1 + deadband/2)^k', () => {
     const ten = { ...S, deadbandPct: 10 };
-    expect([96, 104, 100].map((t) => ladderRung(t, 100, ten))).toEqual([100, 100, 100]);
-    expect(ladderRung(94, 100, ten)).toBe(91);
-    expect(ladderRung(175, 100, ten)).toBe(177);
+    expect([98, 102, 100].map((t) => ladderRung(t, 100, ten))).toEqual([100, 100, 100]);
+    expect(ladderRung(94, 100, ten)).toBe(95);
+    expect(ladderRung(175, 100, ten)).toBe(171);
+    expect(ladderRung(43, 100, ten)).toBe(44);
     expect(ladderRung(0, 100, ten)).toBe(0);
     // Without a deadband there is no ladder: the target as it is.
     expect(ladderRung(94, 100, { ...S, deadbandPct: 0 })).toBe(94);

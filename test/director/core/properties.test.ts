@@ -72,12 +72,12 @@ function every2s(s: Scenario) {
 const stepLimit = (s: Scenario, current: number): number => Math.max(1, Math.floor((s.maxStep * Math.max(current, s.referenceWeight)) / 100));
 const deadband = (s: Scenario, current: number): number => Math.max(1, (s.deadband * current) / 100);
 /**
- * Where a realignment puts a law's target: the nearest rung of the reference weight times powers of 1 + deadband %,
+ * Where a realignment puts a law's target: the nearest rung of the reference weight times powers of 1 + deadband/2 %,
  * rounded, within the server's bounds. A hold (blackout, waiting, stale, an edit, an input missing) keeps its weight.
  */
 const realignedTo = (s: Scenario, target: number, reason: string): number => {
   if (/^(agent blackout|waiting for the agent|agent stale|edited outside|weight kept)/.test(reason) || target <= 0 || s.deadband <= 0) return target;
-  const ratio = 1 + s.deadband / 100;
+  const ratio = 1 + s.deadband / 200;
   const rung = Math.round(s.referenceWeight * ratio ** Math.round(Math.log(target / s.referenceWeight) / Math.log(ratio)));
   return Math.min(s.minWeight + s.span, Math.max(s.minWeight, rung));
 };

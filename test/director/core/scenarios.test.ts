@@ -48,20 +48,20 @@ describe('deadband', () => {
   it('sets the deadband aside once at the start of each smoothing window: a held weight takes its target’s rung', () => {
     const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct', damping: { deadband: 10, maxStep: 100, minInterval: 5 } }, { smoothing: { timeConstant: 0, window: '30s' } });
     expect(cfg.core.smoothing.windowMs).toBe(30_000);
-    // a1's target 94 from the start: held by the deadband until the window that starts at 30 s, then the nearest rung
-    // of 100 × 1.1^k (91) for good.
-    const run = runCore(cfg.core, { until: 100_000, reports: every2s((a) => ({ cpu_idle_pct: a === 'a1' ? 94 : 100 })) });
+    // a1's target 92 from the start: held by the deadband until the window that starts at 30 s, then the nearest rung
+    // of 100 × 1.05^k (91) for good.
+    const run = runCore(cfg.core, { until: 100_000, reports: every2s((a) => ({ cpu_idle_pct: a === 'a1' ? 92 : 100 })) });
     const at = (t: number) => run.ticks.find((k) => k.now === t)!.dests.find((d) => d.destId === A)!;
     expect(run.weightAt(A, 29_000)).toBe(100);
     expect(at(30_000)).toMatchObject({ weight: 91, changed: true });
-    expect(at(30_000).reason).toContain('realigned at the start of a smoothing window (rung 91 of 94)');
+    expect(at(30_000).reason).toContain('realigned at the start of a smoothing window (rung 91 of 92)');
     expect(run.ticks.filter((k) => k.now > 30_000).flatMap((k) => k.dests.filter((d) => d.destId === A && d.changed))).toEqual([]);
   });
 
   it('costs no write at a realignment while the target wanders within the rung of the weight', () => {
-    // a1's target wanders 96 ↔ 104 from one window to the next: a rung of 100 all along, so 100 stays, window after window.
+    // a1's target wanders 98 ↔ 102 from one window to the next: the rung of 100 all along, so 100 stays, window after window.
     const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct', damping: { deadband: 10, maxStep: 100, minInterval: 5 } }, { smoothing: { timeConstant: 0, window: '30s' } });
-    const run = runCore(cfg.core, { until: 300_000, reports: every2s((a, t) => ({ cpu_idle_pct: a === 'a1' ? (Math.floor(t / 30_000) % 2 === 0 ? 96 : 104) : 100 })) });
+    const run = runCore(cfg.core, { until: 300_000, reports: every2s((a, t) => ({ cpu_idle_pct: a === 'a1' ? (Math.floor(t / 30_000) % 2 === 0 ? 98 : 102) : 100 })) });
     expect(run.ticks.flatMap((k) => k.dests.filter((d) => d.destId === A && d.changed))).toEqual([]);
     expect(run.weightAt(A, 299_000)).toBe(100);
   });
