@@ -10,7 +10,7 @@ import { DryRunDriver } from './kernel/ipvs/dry-run-driver.js';
 import { IpvsadmDriver } from './kernel/ipvs/ipvsadm-driver.js';
 import type { IpvsDriver } from './kernel/ipvs/driver.js';
 import { configuredTable, KernelTable } from './kernel/kernel-table.js';
-import { PersistenceWatch } from './kernel/persistence-watch.js';
+import { TableWarningsWatch } from './kernel/table-warnings-watch.js';
 import { TemplateSetting } from './kernel/template-setting.js';
 import { StatusServer } from './status-server.js';
 import { buildStatus, type DirectorStatus } from './status-view.js';
@@ -42,12 +42,12 @@ export async function startDirector(config: DirectorConfig, log: Logger, opts: D
   // The kernel settings the config asks for go in before the first decision; warnings are looked for after each read.
   const template = new TemplateSetting(config.procRoot, config.ipvs.expireQuiescentTemplate, log, dryRun);
   template.apply();
-  const persistence = new PersistenceWatch(config.core.services, config.procRoot, log);
+  const tableWarnings = new TableWarningsWatch(config.core.services, config.procRoot, log);
   controller.on('decided', () => {
     // A listener's throw would reject the controller's decision: whatever goes wrong here is logged, never raised.
     try {
       if (!template.settled) template.apply();
-      persistence.update(table.lastTable);
+      tableWarnings.update(table.lastTable);
     } catch (err) {
       log.error({ err: describeError(err) }, `persistence check failed: ${describeError(err)}`);
     }
@@ -66,7 +66,7 @@ export async function startDirector(config: DirectorConfig, log: Logger, opts: D
   agents.on('hello', (id, hello) => controller.onHello(id, hello.host));
   agents.on('report', (id, report, at) => controller.onReport(id, report, at));
   agents.on('disconnect', (id) => controller.onDisconnect(id));
-  const status = (): DirectorStatus => buildStatus(directorId, table.description, (now() - started) / 1000, config.core, controller.snapshot(), persistence.current());
+  const status = (): DirectorStatus => buildStatus(directorId, table.description, (now() - started) / 1000, config.core, controller.snapshot(), tableWarnings.current());
   const statusServer = new StatusServer(status);
   const agentPort = await agents.start();
   let statusPort: number | undefined;

@@ -4,7 +4,7 @@ import { fmt } from './core/explain.js';
 import { agentPhase } from './core/agent-phase.js';
 import { destKey } from './core/state.js';
 import type { Snapshot } from './controller.js';
-import type { TableFinding } from './kernel/persistence-watch.js';
+import type { TableFinding } from './kernel/table-findings.js';
 
 export interface DestStatus {
   readonly service: string;
@@ -78,8 +78,8 @@ export function buildStatus(directorId: string, table: string, uptimeS: number, 
         ...opt('target', d.target),
         upper: d.upper,
         lower: d.lower,
-        ...opt('cpuUtilPct', round(a.smoothed.cpu_util_pct)),
-        ...opt('memAvailablePct', round(a.smoothed.mem_available_pct)),
+        ...opt('cpuUtilPct', round(a.smoothed.means.cpu_util_pct)),
+        ...opt('memAvailablePct', round(a.smoothed.means.mem_available_pct)),
         ...opt('capacity', round(d.capacity)),
         ...opt('kernelRate', round(d.kernelRate)),
         ...opt('activeConns', d.activeConns),

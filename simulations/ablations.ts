@@ -1,15 +1,14 @@
 // `npm run bench:defaults`: each default of control law v2 against its alternatives, on the scenarios it was chosen on.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runScenario } from './model/cluster-run.js';
 import type { ScenarioSpec } from './model/scenario-spec.js';
 import { summarize, type Summary } from './measure/summary.js';
-import { corePolicy } from './policies/director-core.js';
-import { POLICIES, shapeOf } from './policies/catalogue.js';
+import { capacityPolicy, POLICIES, shapeOf } from './policies/catalogue.js';
 import type { Policy } from './policies/policy.js';
 import { adviseScheduler } from '../director/scheduler-advice.js';
 import type { Scheduler } from './model/ipvs-scheduler.js';
 import { BEST_STATIC } from './report/targets.js';
+import { runSeeds } from './run.js';
 import { SCENARIOS } from './scenarios/catalogue.js';
 import { PACKAGE_ROOT } from '../shared/version.js';
 
@@ -49,14 +48,12 @@ const ABLATIONS: readonly Ablation[] = [
 const SEEDS = 3;
 
 function runs(spec: ScenarioSpec, make: () => Policy): Summary {
-  const one = () => (spec.directors && spec.directors > 1 ? ([make(), ...Array.from({ length: spec.directors - 1 }, make)] as [Policy, ...Policy[]]) : make());
-  return summarize(spec, [runScenario(spec, one(), 1000), ...Array.from({ length: SEEDS - 1 }, (_, k) => runScenario(spec, one(), 1001 + k))]);
+  return summarize(spec, runSeeds(spec, make, SEEDS));
 }
 
 /** The variant as a policy: the default policy (capacity mode, advised scheduler) with the variant's settings. */
 function policyOf(spec: ScenarioSpec, v: Variant): () => Policy {
-  const udp = spec.protocol === 'udp-ops' ? { protocol: 'udp' } : {};
-  return () => corePolicy(spec.servers.length, { name: v.label, scheduler: v.scheduler ?? adviseScheduler(shapeOf(spec)).scheduler, ...(v.top ? { top: v.top } : {}), service: { ...udp, ...v.service } });
+  return () => capacityPolicy(spec, v.label, v.scheduler ?? adviseScheduler(shapeOf(spec)).scheduler, { ...(v.top ? { top: v.top } : {}), ...(v.service ? { service: v.service } : {}) });
 }
 
 const bestStatic = new Map<string, number>();

@@ -47,6 +47,15 @@ function scaled(spec: ScenarioSpec, k: number): ScenarioSpec {
   };
 }
 
+/**
+ * One policy's runs of a scenario, seeds 1000, 1001, …: every policy of a scenario meets the same arrivals. Each
+ * director of an active/active pair runs its own policy (its own core), fed the same reports.
+ */
+export function runSeeds(spec: ScenarioSpec, make: () => Policy, seeds: number): [RunResult, ...RunResult[]] {
+  const one = (): Policy | [Policy, ...Policy[]] => (spec.directors && spec.directors > 1 ? [make(), ...Array.from({ length: spec.directors - 1 }, make)] : make());
+  return [runScenario(spec, one(), 1000), ...Array.from({ length: seeds - 1 }, (_, k) => runScenario(spec, one(), 1001 + k))];
+}
+
 export function runAll(o: RunOptions = {}): Results {
   // At least one seed: its run is the one plotted.
   const seeds = Math.max(1, o.seeds ?? 3);
@@ -58,12 +67,10 @@ export function runAll(o: RunOptions = {}): Results {
     let references: ReferenceSummary | undefined;
     for (const p of POLICIES) {
       if (p.skip?.(spec) !== undefined) continue;
-      // Each director of an active/active pair runs its own policy (its own core), fed the same reports.
-      const make = (): Policy | [Policy, ...Policy[]] => (spec.directors && spec.directors > 1 ? [p.make(spec), ...Array.from({ length: spec.directors - 1 }, () => p.make(spec))] : p.make(spec));
-      const first = runScenario(spec, make(), 1000);
-      const more = Array.from({ length: seeds - 1 }, (_, k) => runScenario(spec, make(), 1001 + k));
-      summaries[p.key] = summarize(spec, [first, ...more]);
-      if (p.key === DEFAULT_POLICY) references = referencesOf(spec, [first, ...more]);
+      const runs = runSeeds(spec, () => p.make(spec), seeds);
+      const first = runs[0];
+      summaries[p.key] = summarize(spec, runs);
+      if (p.key === DEFAULT_POLICY) references = referencesOf(spec, runs);
       // Kept for the plots: the request log only fed the references.
       firstRuns[p.key] = { ...first, requests: { t: new Float64Array(0), work: new Float64Array(0) } };
     }

@@ -1,5 +1,5 @@
 // How much a capacity estimate wanders by chance: the standard error of completed rate ÷ utilisation, from the reports.
-import { emaAlpha } from './ema.js';
+import { emaAlpha, emaNext } from './ema.js';
 
 /**
  * Exponential means of one agent's per-report completed rate r and utilisation u (0..1), of their squares and of
@@ -18,10 +18,8 @@ export interface CapacityMoments {
 
 /** The moments after one report's sample covering `dtMs`, over `spanMs`; the first sample starts them. */
 export function nextMoments(m: CapacityMoments | undefined, r: number, u: number, dtMs: number, spanMs: number): CapacityMoments {
-  if (m === undefined) return { r, u, rr: r * r, uu: u * u, ru: r * u, dtMs };
-  const a = emaAlpha(dtMs, spanMs);
-  const next = (prev: number, x: number) => prev + a * (x - prev);
-  return { r: next(m.r, r), u: next(m.u, u), rr: next(m.rr, r * r), uu: next(m.uu, u * u), ru: next(m.ru, r * u), dtMs };
+  const next = (prev: number | undefined, x: number) => emaNext(prev, x, dtMs, spanMs);
+  return { r: next(m?.r, r), u: next(m?.u, u), rr: next(m?.rr, r * r), uu: next(m?.uu, u * u), ru: next(m?.ru, r * u), dtMs };
 }
 
 /**

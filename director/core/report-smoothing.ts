@@ -3,7 +3,7 @@ import { nextMoments } from './capacity-noise.js';
 import type { CoreSettings } from './core-config.js';
 import { emaNext } from './ema.js';
 import type { ReceivedReport } from './observation.js';
-import type { AgentState } from './state.js';
+import { noSmoothedInputs, type AgentState } from './state.js';
 
 /**
  * Folds one report, counted at `at` (report-time.ts), into the agent's smoothed inputs. Each metric's mean is one
@@ -19,37 +19,25 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
   if (returning) {
     if (a.lastReportAt !== undefined) a.wasStale = true;
     a.liveSince = at;
-    a.smoothed = {};
+    a.smoothed = noSmoothedInputs();
+    a.fresh = noSmoothedInputs();
     a.smoothedAt = {};
-    a.fresh = {};
-    delete a.completedRate;
-    delete a.freshCompletedRate;
-    delete a.capacityMoments;
-    delete a.freshCapacityMoments;
     delete a.lastEstablished;
   } else if (window !== a.window) {
-    a.smoothed = a.fresh ?? {};
-    a.fresh = {};
-    if (a.freshCompletedRate === undefined) delete a.completedRate;
-    else a.completedRate = a.freshCompletedRate;
-    delete a.freshCompletedRate;
-    if (a.freshCapacityMoments === undefined) delete a.capacityMoments;
-    else a.capacityMoments = a.freshCapacityMoments;
-    delete a.freshCapacityMoments;
+    a.smoothed = a.fresh;
+    a.fresh = noSmoothedInputs();
   }
   a.window = window;
-  const fresh = (a.fresh ??= {});
+  const runs = [a.smoothed, a.fresh];
   const tau = settings.smoothing.tauMs;
   const dt = r.report.intervalMs;
   for (const [name, m] of Object.entries(r.report.metrics)) {
-    a.smoothed[name] = emaNext(a.smoothed[name], m.mean, dt, tau);
-    fresh[name] = emaNext(fresh[name], m.mean, dt, tau);
+    for (const run of runs) run.means[name] = emaNext(run.means[name], m.mean, dt, tau);
     a.smoothedAt[name] = at;
   }
   for (const [name, seen] of Object.entries(a.smoothedAt)) {
     if (at - seen >= settings.staleAfterMs) {
-      delete a.smoothed[name];
-      delete fresh[name];
+      for (const run of runs) delete run.means[name];
       delete a.smoothedAt[name];
     }
   }
@@ -59,13 +47,10 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
     const prev = a.lastEstablished;
     const growth = established !== undefined && prev !== undefined && at > prev.at ? ((established - prev.value) * 1000) / (at - prev.at) : 0;
     const completed = Math.max(0, opens - growth);
-    a.completedRate = emaNext(a.completedRate, completed, dt, tau);
-    a.freshCompletedRate = emaNext(a.freshCompletedRate, completed, dt, tau);
     const util = r.report.metrics.cpu_util_pct?.mean;
-    if (util !== undefined) {
-      const span = settings.smoothing.noiseSpanMs;
-      a.capacityMoments = nextMoments(a.capacityMoments, completed, util / 100, dt, span);
-      a.freshCapacityMoments = nextMoments(a.freshCapacityMoments, completed, util / 100, dt, span);
+    for (const run of runs) {
+      run.completedRate = emaNext(run.completedRate, completed, dt, tau);
+      if (util !== undefined) run.capacityMoments = nextMoments(run.capacityMoments, completed, util / 100, dt, settings.smoothing.noiseSpanMs);
     }
   }
   if (established !== undefined) a.lastEstablished = { value: established, at };

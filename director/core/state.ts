@@ -21,28 +21,35 @@ export interface AgentState {
   /** The phase at the previous decision, to notice transitions (stale, live). */
   phase: AgentPhase;
   /**
-   * Smoothed means of every metric the agent reports: the ones in use, started at the previous window's grid time (or
-   * at the agent's first report), so they have run between one and two smoothing windows.
+   * What the agent's reports smooth into, in use: started at the previous window's grid time (or at the agent's first
+   * report), so it has run between one and two smoothing windows.
    */
-  smoothed: Record<string, number>;
-  /** The means started at the current window's grid time: in use from the next window on. */
-  fresh?: Record<string, number>;
+  smoothed: SmoothedInputs;
+  /** The same, started at the current window's grid time: in use from the next window on. */
+  fresh: SmoothedInputs;
   /** The window (its index on the wall-clock grid) the last report counted in. */
   window?: number;
   /** When each smoothed metric was last reported: one the agent stops sending is dropped, never turned into 0. */
   smoothedAt: Record<string, number>;
+  /** The previous report's established count and time, for the completed rate's growth correction. */
+  lastEstablished?: { value: number; at: number };
+}
+
+/** One run of smoothing over an agent's reports (report-smoothing.ts). */
+export interface SmoothedInputs {
+  /** Exponential mean of every metric the agent reports. */
+  means: Record<string, number>;
   /**
    * Smoothed rate at which the host completes connections: accepted per second minus the growth of its established
    * ones (when the agent reports both), the agent-side counterpart of the kernel rate's correction.
    */
   completedRate?: number;
-  /** The same rate, started at the current window's grid time. */
-  freshCompletedRate?: number;
-  /** How much the per-report completed rate and utilisation vary (capacity-noise.ts), in use and fresh alike. */
+  /** How much the per-report completed rate and utilisation vary (capacity-noise.ts). */
   capacityMoments?: CapacityMoments;
-  freshCapacityMoments?: CapacityMoments;
-  /** The previous report's established count and time, for that growth. */
-  lastEstablished?: { value: number; at: number };
+}
+
+export function noSmoothedInputs(): SmoothedInputs {
+  return { means: {} };
 }
 
 export interface DestState {

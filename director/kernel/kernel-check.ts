@@ -7,9 +7,8 @@ import { DIRECTOR_DEFAULTS } from '../defaults.js';
 import { IpvsCommandError } from '../errors.js';
 import { runIpvsadm } from './ipvs/ipvsadm-driver.js';
 import { parseSave } from './ipvs/parse-save.js';
-import { onePacketFindings } from './one-packet-check.js';
-import { persistenceFindings } from './persistence-check.js';
 import { EXPIRE_QUIESCENT_TEMPLATE, readSysctl, type SysctlReading } from './sysctl.js';
+import { tableFindings } from './table-findings.js';
 
 /**
  * One line per finding ("warning: CODE: …", "note: …"). Nothing when IPVS is not loaded: without /proc/net/ip_vs there
@@ -34,5 +33,5 @@ export async function kernelCheckLines(config: DirectorConfig): Promise<string[]
   const configured = config.ipvs.expireQuiescentTemplate;
   const template = (): SysctlReading =>
     configured === null ? readSysctl(config.procRoot, EXPIRE_QUIESCENT_TEMPLATE) : { value: configured ? 1 : 0, source: `ipvs.expireQuiescentTemplate: ${configured}, written at start` };
-  return [...persistenceFindings(config.core.services, table, template), ...onePacketFindings(config.core.services, table)].map((f) => `warning: ${f.code}: ${f.message}`);
+  return tableFindings(config.core.services, table, template).map((f) => `warning: ${f.code}: ${f.message}`);
 }

@@ -1,6 +1,7 @@
 // Which controlled UDP services schedule every datagram (-o) with a scheduler that counts connections, and so see no load.
 import type { ServiceSettings } from '../core/core-config.js';
 import { OnePacketSchedulerWarning } from '../errors.js';
+import { adviseScheduler } from '../scheduler-advice.js';
 import type { IpvsTable, Service } from './ipvs/model.js';
 import { serviceArgs, serviceRefOf } from './ipvs/names.js';
 
@@ -32,7 +33,7 @@ export function onePacketFindings(services: readonly ServiceSettings[], table: I
     const warning = new OnePacketSchedulerWarning(
       svc.name,
       svc.serviceId,
-      `${svc.name} (${svc.serviceId}) schedules every datagram on its own (-o) under ${live.scheduler}, which counts connections: none outlives its datagram, so every server looks idle and ${live.scheduler === 'sed' ? 'the heaviest weight' : 'one server (the last added)'} gets nearly all of them; fix: ipvsadm -E ${serviceArgs(serviceRefOf(live)).join(' ')} -s wrr -o (lvs-feedback's weights then share the datagrams)`,
+      `${svc.name} (${svc.serviceId}) schedules every datagram on its own (-o) under ${live.scheduler}, which counts connections: none outlives its datagram, so every server looks idle and ${live.scheduler === 'sed' ? 'the heaviest weight' : 'one server (the last added)'} gets nearly all of them; fix: ipvsadm -E ${serviceArgs(serviceRefOf(live)).join(' ')} -s ${adviseScheduler({ onePacket: true }).scheduler} -o (lvs-feedback's weights then share the datagrams)`,
     );
     out.push({ code: 'ONE_PACKET_SCHEDULER', service: svc.name, serviceId: svc.serviceId, message: warning.message });
   }

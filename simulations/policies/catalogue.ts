@@ -4,6 +4,7 @@ import type { ScenarioSpec } from '../model/scenario-spec.js';
 import { corePolicy } from './director-core.js';
 import { exampleExpression } from './example-expression.js';
 import { idlePolicy, lbOrgPolicy } from './headroom.js';
+import type { Scheduler } from '../model/ipvs-scheduler.js';
 import type { Policy } from './policy.js';
 import { capacityWeights, equalWeights, staticPolicy } from './static-weights.js';
 
@@ -29,8 +30,14 @@ export function shapeOf(s: ScenarioSpec): TrafficShape {
   return { onePacket: s.protocol === 'udp-ops', activeDirectors: s.directors ?? 1, farClients: (s.connections?.rttMs ?? 0) >= meanWorkMs };
 }
 
-/** UDP scenarios are a UDP service in the director's config (its rate then comes from the kernel's counts). */
-const udp = (s: ScenarioSpec) => (s.protocol === 'udp-ops' ? { protocol: 'udp' } : {});
+/**
+ * Capacity mode under `scheduler`, with the scenario's sorry server and overload penalty, and settings on top (as in
+ * the director's config file). UDP scenarios are a UDP service in the config (its rate then comes from the kernel).
+ */
+export function capacityPolicy(s: ScenarioSpec, name: string, scheduler: Scheduler, more: { top?: Record<string, unknown>; service?: Record<string, unknown> } = {}): Policy {
+  const udp = s.protocol === 'udp-ops' ? { protocol: 'udp' } : {};
+  return corePolicy(s.servers.length, { name, scheduler, sorry: Boolean(s.sorry), ...(more.top ? { top: more.top } : {}), service: { ...udp, ...overload(s), ...more.service } });
+}
 
 /**
  * The policy lvs-feedback ships as its default: capacity mode with the default settings, under the scheduler the
@@ -48,12 +55,12 @@ export const POLICIES: readonly PolicyEntry[] = [
   { key: 'best-wrr', label: 'static wrr, weights ∝ true capacity', make: (s) => staticPolicy('best static wrr', 'wrr', capacityWeights(caps(s))) },
   { key: 'idle-wlc', label: 'weight ∝ CPU idle (feedbackd), wlc', make: (s) => idlePolicy('wlc', s.servers.length) },
   { key: 'lborg-wlc', label: 'loadbalancer.org agent formula, wlc', make: (s) => lbOrgPolicy('wlc', s.servers.length) },
-  { key: 'capacity-wlc', label: 'lvs-feedback capacity mode, wlc', make: (s) => corePolicy(s.servers.length, { name: 'capacity wlc', scheduler: 'wlc', sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
-  { key: 'capacity-sed', label: 'lvs-feedback capacity mode, sed', make: (s) => corePolicy(s.servers.length, { name: 'capacity sed', scheduler: 'sed', sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
-  { key: 'capacity-nq', label: 'lvs-feedback capacity mode, nq', make: (s) => corePolicy(s.servers.length, { name: 'capacity nq', scheduler: 'nq', sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
-  { key: 'capacity-wrr', label: 'lvs-feedback capacity mode, wrr', make: (s) => corePolicy(s.servers.length, { name: 'capacity wrr', scheduler: 'wrr', sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
+  { key: 'capacity-wlc', label: 'lvs-feedback capacity mode, wlc', make: (s) => capacityPolicy(s, 'capacity wlc', 'wlc') },
+  { key: 'capacity-sed', label: 'lvs-feedback capacity mode, sed', make: (s) => capacityPolicy(s, 'capacity sed', 'sed') },
+  { key: 'capacity-nq', label: 'lvs-feedback capacity mode, nq', make: (s) => capacityPolicy(s, 'capacity nq', 'nq') },
+  { key: 'capacity-wrr', label: 'lvs-feedback capacity mode, wrr', make: (s) => capacityPolicy(s, 'capacity wrr', 'wrr') },
   { key: 'expression-sed', label: 'lvs-feedback expression mode (example config), sed', make: (s) => corePolicy(s.servers.length, { name: 'expression sed', scheduler: 'sed', sorry: Boolean(s.sorry), service: { mode: 'expression', expression: exampleExpression() } }) },
-  { key: DEFAULT_POLICY, label: 'lvs-feedback default: capacity mode, the advised scheduler', make: (s) => corePolicy(s.servers.length, { name: 'default', scheduler: adviseScheduler(shapeOf(s)).scheduler, sorry: Boolean(s.sorry), service: { ...udp(s), ...overload(s) } }) },
+  { key: DEFAULT_POLICY, label: 'lvs-feedback default: capacity mode, the advised scheduler', make: (s) => capacityPolicy(s, 'default', adviseScheduler(shapeOf(s)).scheduler) },
   { key: ORACLE, label: 'ideal dispatch (baseline): least increase in total response time, perfect knowledge', make: () => staticPolicy('ideal dispatch', 'oracle', equalWeights),
     // Its cost grows with the servers' queues (every job's work left, at every arrival): under overload it would take
     // minutes, and there it measures nothing the others do not.

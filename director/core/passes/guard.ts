@@ -8,7 +8,7 @@ import type { ServiceRows } from './roster.js';
 export function guardAgainstBlackHole({ svc, ss }: ServiceRows, plans: readonly Plan[], events: CoreEvent[]): Plan[] {
   // The agents' figures, which every director sees alike, pick who is kept (not this director's kernel counters).
   // A destination someone else set to 0 is never a candidate: keeping it would send traffic to what they took out.
-  const rows = plans.map((p) => ({ present: p.d.present && p.d.zeroedOutside === undefined, live: p.agent.phase === 'live', weight: p.weight, util: p.agent.smoothed.cpu_util_pct, conns: p.agent.smoothed.established }));
+  const rows = plans.map((p) => ({ present: p.d.present && p.d.zeroedOutside === undefined, live: p.agent.phase === 'live', weight: p.weight, util: p.agent.smoothed.means.cpu_util_pct, conns: p.agent.smoothed.means.established }));
   const guard = usableAfterGuard(svc, ss, rows, events);
   const kept = new Set(guard.kept);
   return plans.map((p, i) => {

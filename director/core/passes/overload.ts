@@ -11,7 +11,7 @@ import type { Proposal } from './targets.js';
 export function isOverloaded({ rs, d, agent, target, thresholds }: Proposal): boolean {
   if (!d.present || d.zeroedOutside !== undefined) return true;
   if (target.weight === 0) return true;
-  const conns = d.activeConns !== undefined ? d.activeConns + (d.inactiveConns ?? 0) : (agent.smoothed[`established_${rs.port}`] ?? agent.smoothed.established);
+  const conns = d.activeConns !== undefined ? d.activeConns + (d.inactiveConns ?? 0) : (agent.smoothed.means[`established_${rs.port}`] ?? agent.smoothed.means.established);
   return thresholds.upper > 0 && conns !== undefined && conns >= thresholds.upper;
 }
 

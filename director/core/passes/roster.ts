@@ -1,6 +1,6 @@
 // Pass 0: pairs every configured destination with its state and its agent's, creating the entries a state lacks.
 import type { CoreSettings, RealServerSettings, ServiceSettings } from '../core-config.js';
-import { destKey, type AgentState, type CoreState, type DestState, type ServiceState } from '../state.js';
+import { destKey, noSmoothedInputs, type AgentState, type CoreState, type DestState, type ServiceState } from '../state.js';
 import { thresholdsFor } from '../thresholds.js';
 
 /** One real server in this decision: its settings, its state and its agent's state (both live objects of the new state). */
@@ -25,7 +25,7 @@ export function rosterOf(settings: CoreSettings, state: CoreState): ServiceRows[
   return settings.services.map((svc) => {
     const ss = (state.services[svc.name] ??= { name: svc.name, sorryActive: false, alarm: false });
     const rows = svc.realServers.map((rs): DestRow => {
-      const agent = (state.agents[rs.agentId] ??= { agentId: rs.agentId, phase: 'waiting', wasStale: false, smoothed: {}, smoothedAt: {} });
+      const agent = (state.agents[rs.agentId] ??= { agentId: rs.agentId, phase: 'waiting', wasStale: false, smoothed: noSmoothedInputs(), fresh: noSmoothedInputs(), smoothedAt: {} });
       const d = (state.dests[destKey(svc.name, rs.id)] ??= newDest(svc, rs));
       return { rs, d, agent };
     });

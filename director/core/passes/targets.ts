@@ -37,11 +37,11 @@ function estimate({ svc, rows }: ServiceRows, tauMs: number): Estimates {
   const rates = new Map<DestState, number>();
   const live = rows.filter((r) => r.agent.phase === 'live' && r.d.present);
   for (const { d, agent } of live) {
-    const est = estimateCapacity({ utilPct: agent.smoothed.cpu_util_pct, kernelRate: d.kernelRate, agentRate: agent.completedRate ?? agent.smoothed.tcp_passive_opens_per_s, datagrams: svc.ref.protocol === 'udp' }, svc.capacity);
+    const est = estimateCapacity({ utilPct: agent.smoothed.means.cpu_util_pct, kernelRate: d.kernelRate, agentRate: agent.smoothed.completedRate ?? agent.smoothed.means.tcp_passive_opens_per_s, datagrams: svc.ref.protocol === 'udp' }, svc.capacity);
     if (svc.mode === 'capacity') {
       if (est.capacity !== undefined) d.capacity = est.capacity;
       else delete d.capacity;
-      const error = est.capacity === undefined ? undefined : capacityRelativeError(agent.capacityMoments, tauMs);
+      const error = est.capacity === undefined ? undefined : capacityRelativeError(agent.smoothed.capacityMoments, tauMs);
       if (error !== undefined) d.capacityErrorPct = error * 100;
       else delete d.capacityErrorPct;
       notes.set(d, est.note);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSave } from '../../../director/kernel/ipvs/parse-save.js';
-import { PersistenceWatch } from '../../../director/kernel/persistence-watch.js';
+import { TableWarningsWatch } from '../../../director/kernel/table-warnings-watch.js';
 import { EXPIRE_QUIESCENT_TEMPLATE, sysctlPath } from '../../../director/kernel/sysctl.js';
 import { TemplateSetting } from '../../../director/kernel/template-setting.js';
 import { threeServerConfig } from '../../helpers/director-fixtures.js';
@@ -97,7 +97,7 @@ describe('the running director’s persistence warning in the log', () => {
   it('is said once while it holds, once when it clears, and again when it comes back', () => {
     const { root, file } = procRoot('0\n');
     const { log, lines } = memoryLogger('info');
-    const watch = new PersistenceWatch(threeServerConfig().core.services, root, log);
+    const watch = new TableWarningsWatch(threeServerConfig().core.services, root, log);
     const sticky = parseSave('-A -t 10.0.0.1:80 -s nq -p 60\n-a -t 10.0.0.1:80 -r 10.0.1.11:80 -m -w 100\n');
     for (let i = 0; i < 5; i++) watch.update(sticky);
     expect(watch.current().map((f) => f.code)).toEqual(['QUIESCE_PERSISTENT']);

@@ -1,15 +1,11 @@
 // The running director's look at the table's settings after each read (persistence, -o): warnings said once in the log, kept for status.
-
-/** A warning about a service's settings in the kernel. */
-export type TableFinding = PersistenceFinding | OnePacketFinding;
 import { LogOnce, type Logger } from '../../shared/logging.js';
 import type { ServiceSettings } from '../core/core-config.js';
 import type { IpvsTable } from './ipvs/model.js';
-import { onePacketFindings, type OnePacketFinding } from './one-packet-check.js';
-import { persistenceFindings, type PersistenceFinding } from './persistence-check.js';
+import { tableFindings, type TableFinding } from './table-findings.js';
 import { EXPIRE_QUIESCENT_TEMPLATE, readSysctl } from './sysctl.js';
 
-export class PersistenceWatch {
+export class TableWarningsWatch {
   private findings: readonly TableFinding[] = [];
   private readonly once = new LogOnce();
 
@@ -26,7 +22,7 @@ export class PersistenceWatch {
 
   /** Looks at a table just read: logs each warning when it starts or changes, and once when it no longer applies. */
   update(table: IpvsTable): void {
-    const found: TableFinding[] = [...persistenceFindings(this.services, table, () => readSysctl(this.procRoot, EXPIRE_QUIESCENT_TEMPLATE)), ...onePacketFindings(this.services, table)];
+    const found = tableFindings(this.services, table, () => readSysctl(this.procRoot, EXPIRE_QUIESCENT_TEMPLATE));
     const key = (f: TableFinding) => `${f.service} ${f.code === 'ONE_PACKET_SCHEDULER' ? f.code : 'persistence'}`;
     for (const f of found) {
       if (this.once.shouldLog(key(f), `${f.code} ${f.message}`)) this.log.warn({ code: f.code, service: f.service, ...('timeoutS' in f ? { persistenceS: f.timeoutS } : {}) }, f.message);
