@@ -62,7 +62,7 @@ export function damp(input: DampingInput, s: DampingSettings): DampingResult {
  * Where a realignment puts a target: the nearest rung of a ladder of weights half a deadband apart (the reference
  * weight times powers of 1 + deadband/2), rounded. Directors with the same target still agree, and a target that
  * wanders within one rung leaves the weight where it is instead of costing a write every window. Half a deadband, not
- * a whole one: a weight up to 5 % off its target cost sed 6 % of p99 with two active/active directors (simulations).
+ * a whole one: a realigned weight stays within 2.5 % of its target, which matters to sed, whose picks follow weights.
  */
 export function ladderRung(target: number, referenceWeight: number, s: DampingSettings): number {
   if (target <= 0 || referenceWeight <= 0 || s.deadbandPct <= 0) return target;
