@@ -136,16 +136,22 @@ export function runScenario(spec: ScenarioSpec, policy: Policy | readonly [Polic
     else q.at(at, () => f(q.now));
   };
 
+  /** A measured response: every request that reached a server after the warm-up, and the window's. */
+  const measured = (t: number, r: number): void => {
+    responses.push(r);
+    if (spec.window && t >= spec.window.fromS * 1000 && t < spec.window.toS * 1000) windowResponses.push(r);
+  };
+  /** Requests still in service, by arrival order: at the end they count with the time they have taken so far. */
+  const inService = new Map<number, { t: number; netMs: number }>();
+  let served = 0;
   /** A request reaching its server at `t`; its response reaches the client `netMs` after the server is done. */
   const serve = (node: Node, t: number, work: number, netMs: number, then: (done: number) => void): void => {
     log.push(t, work, netMs / 1000);
+    const id = served++;
+    if (t >= warmMs) inService.set(id, { t, netMs });
     node.server.add(t, work, (done) => {
       events++;
-      if (t >= warmMs) {
-        const r = (done - t + netMs) / 1000;
-        responses.push(r);
-        if (spec.window && t >= spec.window.fromS * 1000 && t < spec.window.toS * 1000) windowResponses.push(r);
-      }
+      if (inService.delete(id)) measured(t, (done - t + netMs) / 1000);
       then(done);
     });
   };
@@ -340,6 +346,8 @@ export function runScenario(spec: ScenarioSpec, policy: Policy | readonly [Polic
     }
   });
   q.runUntil(endMs);
+  // Unfinished at the end: at least as long as they have taken (dropping them would flatter an unstable policy).
+  for (const { t, netMs } of inService.values()) measured(t, (endMs - t + netMs) / 1000);
   const utilisation = nodes.map((node) => {
     node.server.remainingWork(endMs);
     return (node.server.busyIntegral - node.warmBusy) / ((endMs - warmMs) / 1000);

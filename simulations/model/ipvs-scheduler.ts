@@ -108,14 +108,34 @@ export class IpvsService {
     const d = this.dests[i];
     if (d === undefined || d.weight === w) return;
     d.weight = w;
-    // ip_vs_wrr_dest_changed: the round restarts.
-    this.cl = -1;
-    this.cw = 0;
+    this.wrrDestChanged();
   }
 
+  /**
+   * ip_vs_wrr_dest_changed: the scan goes back to the head of the list but the round's current weight stays (brought
+   * within the new maximum, and onto the gcd's grid), so a weight change does not start a new round.
+   */
+  private wrrDestChanged(): void {
+    const { mw, di } = this.wrrMarks();
+    const cw = this.cw > mw || this.cw === 0 ? mw : di > 1 ? Math.floor(this.cw / di) * di + 1 : this.cw;
+    // The scan from the head: the model lowers cw when it reaches the first destination, so it starts one step up.
+    this.cl = -1;
+    this.cw = cw + di;
+  }
+
+  /** The kernel's wrr marks for the current weights: the gcd of the positive ones, and max − (gcd − 1). */
+  private wrrMarks(): { mw: number; di: number } {
+    const weights = this.dests.map((d) => d.weight);
+    const positive = weights.filter((w) => w > 0);
+    const di = positive.length > 0 ? positive.reduce(gcd) : 1;
+    return { mw: Math.max(0, ...weights) - (di - 1), di };
+  }
+
+  /** An edit's thresholds; as __ip_vs_update_dest, one that removes or raises the upper clears the overload mark. */
   setThresholds(i: number, upper: number, lower: number): void {
     const d = this.dests[i];
     if (d === undefined) return;
+    if (upper === 0 || upper > d.upper) d.overloaded = false;
     d.upper = upper;
     d.lower = lower;
   }
@@ -187,10 +207,8 @@ export class IpvsService {
 
   private wrr(): number {
     const n = this.dests.length;
-    const weights = this.dests.map((d) => d.weight);
-    const mw = Math.max(0, ...weights);
-    if (mw === 0) return -1;
-    const di = weights.filter((w) => w > 0).reduce(gcd);
+    if (this.dests.every((d) => d.weight <= 0)) return -1;
+    const { mw, di } = this.wrrMarks();
     // At most one full pass over every current weight: if nothing is usable, give up as the kernel does.
     for (let steps = 0; steps <= n * (mw / di + 1); steps++) {
       this.cl = (this.cl + 1) % n;
