@@ -69,6 +69,8 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     windowMinMs: 60_000,
     /** The variance behind the capacity estimate's standard error is taken over this many time constants. */
     noiseTimeConstants: 3,
+    /** Reports are summed over grid slots of this many time constants before they enter those variances. */
+    noiseBatchTimeConstants: 0.5,
   },
   /** No report for this many report intervals makes an agent stale (unless the config sets staleAfter). */
   staleAfterIntervals: 3,
@@ -100,10 +102,11 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
       /** 10 % (not 5 %): same p99 in every simulated scenario, a third of the writes with noisy samples. */
       deadbandPct: 10,
       /**
-       * The deadband widens to this many standard errors of the capacity estimate (capacity mode; 0: never): few
-       * completions per interval, a heavy request mix or noisy CPU samples make the estimate wander by more than 10 %.
+       * The deadband widens to this many standard errors of the capacity estimate (capacity mode; 0: never), up to one
+       * step: few completions per interval, a heavy request mix or noisy CPU samples make the estimate wander by more
+       * than 10 %. 2.5, not 2: fewer reversals where samples are noisy or few, at the same p99 there (ablations.md).
        */
-      noiseErrors: 2,
+      noiseErrors: 2.5,
       maxStepPct: 25,
       minIntervalMs: 4_000,
       slowStartMs: 60_000,

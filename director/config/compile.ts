@@ -192,7 +192,7 @@ function compileLayered(config: LayeredConfig, source: string, baseDir: string, 
     createServices,
     core: {
       decisions: { ...DIRECTOR_DEFAULTS.decisions, intervalMs: config.controlInterval, settleMs: config.settle },
-      smoothing: { tauMs: config.smoothing.timeConstant, blackoutMs: config.smoothing.blackout, windowMs: windowOf(config.smoothing, config.controlInterval), noiseSpanMs: config.smoothing.timeConstant * DIRECTOR_DEFAULTS.smoothing.noiseTimeConstants },
+      smoothing: { tauMs: config.smoothing.timeConstant, blackoutMs: config.smoothing.blackout, windowMs: windowOf(config.smoothing, config.controlInterval), noiseSpanMs: config.smoothing.timeConstant * DIRECTOR_DEFAULTS.smoothing.noiseTimeConstants, noiseBatchMs: noiseBatchOf(config.smoothing.timeConstant, config.controlInterval) },
       staleAfterMs: config.staleAfter,
       externalEditHoldMs: config.externalEditHold,
       services,
@@ -207,6 +207,11 @@ export function compileDirectorConfig(file: DirectorConfigFile, source: string, 
 }
 
 /** The smoothing window: as configured, or a number of time constants (a minute at least); whole control intervals. */
+/** The noise batch: a fraction of the time constant, a whole number of control intervals (at least one). */
+function noiseBatchOf(timeConstant: number, intervalMs: number): number {
+  return Math.max(1, Math.round((timeConstant * DIRECTOR_DEFAULTS.smoothing.noiseBatchTimeConstants) / intervalMs)) * intervalMs;
+}
+
 function windowOf(smoothing: { timeConstant: number; window?: number }, intervalMs: number): number {
   const { windowTimeConstants, windowMinMs } = DIRECTOR_DEFAULTS.smoothing;
   const wanted = smoothing.window ?? Math.max(windowMinMs, smoothing.timeConstant * windowTimeConstants);

@@ -18,6 +18,8 @@ export interface SmoothingSettings {
   readonly windowMs: number;
   /** The span of the variances behind the capacity estimate's standard error (capacity-noise.ts). */
   readonly noiseSpanMs: number;
+  /** The grid slot whose reports make one sample of those variances (capacity-noise.ts). */
+  readonly noiseBatchMs: number;
 }
 
 export interface DampingSettings {

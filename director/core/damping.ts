@@ -24,9 +24,17 @@ export interface DampingResult {
   readonly note?: string;
 }
 
-/** Smallest change that is written: `deadbandPct` of the current weight (or the target's noise, if wider), at least 1. */
+/**
+ * Smallest change that is written: `deadbandPct` of the current weight, or the target's noise if wider but never wider
+ * than one step (`maxStepPct`), at least 1. The noise may delay a correction; it never holds a weight a whole step off
+ * its target (at the start, before the estimate settles, its noise reads high for a while).
+ */
 export function deadbandOf(current: number, s: DampingSettings, noisePct = 0): number {
-  return Math.max(1, (current * Math.max(s.deadbandPct, noisePct)) / 100);
+  return Math.max(1, (current * bandPct(s, noisePct)) / 100);
+}
+
+function bandPct(s: DampingSettings, noisePct: number): number {
+  return Math.max(s.deadbandPct, Math.min(noisePct, s.maxStepPct));
 }
 
 /** Largest change per write: `maxStepPct` of the larger of the current and the reference weight, at least 1. */
@@ -41,8 +49,8 @@ export function damp(input: DampingInput, s: DampingSettings): DampingResult {
   const delta = target - current;
   const band = deadbandOf(current, s, input.noisePct);
   if (!realign && Math.abs(delta) < band) {
-    const noisy = input.noisePct !== undefined && input.noisePct > s.deadbandPct;
-    return { weight: current, note: noisy ? `within deadband of ${target} (±${Math.round(input.noisePct)} %: the estimate's noise)` : `within deadband of ${target}` };
+    const noisePct = input.noisePct ?? 0;
+    return { weight: current, note: noisePct > s.deadbandPct ? `within deadband of ${target} (±${Math.round(bandPct(s, noisePct))} %: the estimate's noise)` : `within deadband of ${target}` };
   }
   if (!realign && lastWriteAt !== undefined && now - lastWriteAt < s.minIntervalMs) {
     return { weight: current, note: `next write in ${Math.ceil((s.minIntervalMs - (now - lastWriteAt)) / 1000)}s` };

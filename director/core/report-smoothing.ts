@@ -1,5 +1,5 @@
 // How one agent report feeds the agent's smoothed inputs: per-metric EMAs and the completed-connection rate.
-import { nextMoments } from './capacity-noise.js';
+import { addToBatch } from './capacity-noise.js';
 import type { CoreSettings } from './core-config.js';
 import { emaNext } from './ema.js';
 import type { ReceivedReport } from './observation.js';
@@ -50,7 +50,7 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
     const util = r.report.metrics.cpu_util_pct?.mean;
     for (const run of runs) {
       run.completedRate = emaNext(run.completedRate, completed, dt, tau);
-      if (util !== undefined) run.capacityMoments = nextMoments(run.capacityMoments, completed, util / 100, dt, settings.smoothing.noiseSpanMs);
+      if (util !== undefined) run.capacityNoise = addToBatch(run.capacityNoise ?? {}, completed, util / 100, dt, at, settings.smoothing.noiseBatchMs, settings.smoothing.noiseSpanMs);
     }
   }
   if (established !== undefined) a.lastEstablished = { value: established, at };

@@ -1,6 +1,6 @@
 // What the decision core remembers between decisions: per agent, per destination and per service, plain data only.
 import type { HostFacts } from '../../shared/protocol/messages.js';
-import type { CapacityMoments } from './capacity-noise.js';
+import type { CapacityNoiseInputs } from './capacity-noise.js';
 import type { ReceivedReport } from './observation.js';
 
 /** Where an agent stands: no report yet, reporting but not yet trusted, moving its weights, or silent too long. */
@@ -44,8 +44,8 @@ export interface SmoothedInputs {
    * ones (when the agent reports both), the agent-side counterpart of the kernel rate's correction.
    */
   completedRate?: number;
-  /** How much the per-report completed rate and utilisation vary (capacity-noise.ts). */
-  capacityMoments?: CapacityMoments;
+  /** How much the completed rate and utilisation vary from batch to batch of reports (capacity-noise.ts). */
+  capacityNoise?: CapacityNoiseInputs;
 }
 
 export function noSmoothedInputs(): SmoothedInputs {

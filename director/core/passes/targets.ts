@@ -41,7 +41,7 @@ function estimate({ svc, rows }: ServiceRows, tauMs: number): Estimates {
     if (svc.mode === 'capacity') {
       if (est.capacity !== undefined) d.capacity = est.capacity;
       else delete d.capacity;
-      const error = est.capacity === undefined ? undefined : capacityRelativeError(agent.smoothed.capacityMoments, tauMs);
+      const error = est.capacity === undefined ? undefined : capacityRelativeError(agent.smoothed.capacityNoise?.moments, tauMs);
       if (error !== undefined) d.capacityErrorPct = error * 100;
       else delete d.capacityErrorPct;
       notes.set(d, est.note);

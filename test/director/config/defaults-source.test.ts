@@ -100,7 +100,9 @@ describe('director config defaults', () => {
     expect([c.reportIntervalMs, c.controlIntervalMs]).toEqual([D.reportIntervalMs, D.controlIntervalMs]);
     // The window: that many time constants, at least the minimum, in whole control intervals (21 s = 30 × 700 ms here).
     const windowMs = Math.ceil(Math.max(D.smoothing.windowMinMs, D.smoothing.tauMs * D.smoothing.windowTimeConstants) / D.controlIntervalMs) * D.controlIntervalMs;
-    expect(c.core.smoothing).toEqual({ tauMs: D.smoothing.tauMs, blackoutMs: D.smoothing.blackoutMs, windowMs, noiseSpanMs: D.smoothing.tauMs * D.smoothing.noiseTimeConstants });
+    // The noise batch: that fraction of the time constant, in whole control intervals.
+    const noiseBatchMs = Math.max(1, Math.round((D.smoothing.tauMs * D.smoothing.noiseBatchTimeConstants) / D.controlIntervalMs)) * D.controlIntervalMs;
+    expect(c.core.smoothing).toEqual({ tauMs: D.smoothing.tauMs, blackoutMs: D.smoothing.blackoutMs, windowMs, noiseSpanMs: D.smoothing.tauMs * D.smoothing.noiseTimeConstants, noiseBatchMs });
     expect(c.core.decisions).toEqual({ ...D.decisions, intervalMs: D.controlIntervalMs });
     expect(c.core.staleAfterMs).toBe(D.staleAfterIntervals * D.reportIntervalMs);
     expect(c.core.externalEditHoldMs).toBe(D.externalEditHoldMs);

@@ -15,6 +15,12 @@ describe('damping', () => {
     expect(damp({ ...base, current: 100, target: 95, noisePct: 2 }, S).weight).toBe(95);
   });
 
+  it('never lets the noise hold a weight a whole step off its target', () => {
+    // ±90 % of noise (an estimate still settling at the start): a target 24 % away waits, one 40 % away is stepped to.
+    expect(damp({ ...base, current: 81, target: 62, noisePct: 90 }, S)).toEqual({ weight: 81, note: "within deadband of 62 (±25 %: the estimate's noise)" });
+    expect(damp({ ...base, current: 81, target: 48, noisePct: 90 }, S)).toEqual({ weight: 56, note: 'step limited from 48' });
+  });
+
   it('puts a realigned target on the nearest rung of the reference weight × (1 + deadband/2)^k', () => {
     const ten = { ...S, deadbandPct: 10 };
     expect([98, 102, 100].map((t) => ladderRung(t, 100, ten))).toEqual([100, 100, 100]);
