@@ -25,6 +25,10 @@ export interface Snapshot {
   readonly services: readonly ServiceDecision[];
   readonly connected: ReadonlySet<string>;
   readonly lastWriteError?: string;
+  /** True once a decision has been made (`at` is then its time; before, the controller's start). */
+  readonly decided: boolean;
+  /** Why the table could not be read at the last attempt, while it cannot. */
+  readonly lastReadError?: string;
 }
 
 export class Controller extends EventEmitter<ControllerEvents> {
@@ -37,6 +41,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private running: Promise<void> | undefined;
   private last: Snapshot;
   private stopped = false;
+  /** Decisions in a row whose write failed (wholly or in part), for the line that says writing works again. */
+  private failedWrites = 0;
 
   constructor(
     private readonly config: DirectorConfig,
@@ -46,7 +52,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   ) {
     super();
     this.state = initialState(config.core, now());
-    this.last = { at: now(), state: this.state, dests: [], services: [], connected: this.connected };
+    this.last = { at: now(), state: this.state, dests: [], services: [], connected: this.connected, decided: false };
   }
 
   onHello(agentId: string, host: HostFacts): void {
@@ -111,8 +117,13 @@ export class Controller extends EventEmitter<ControllerEvents> {
     let kernel;
     try {
       kernel = await this.table.read();
+      if (this.last.lastReadError !== undefined) {
+        const { lastReadError: _gone, ...rest } = this.last;
+        this.last = rest;
+      }
       if (this.logOnce.clear('read')) this.log.info(`reading the table works again (${this.table.description})`);
     } catch (err) {
+      this.last = { ...this.last, lastReadError: describeError(err) };
       if (this.logOnce.shouldLog('read', describeError(err))) {
         this.log.error({ err: describeError(err) }, `cannot read the table, no decision until it can be read: ${describeError(err)}`);
       }
@@ -132,36 +143,66 @@ export class Controller extends EventEmitter<ControllerEvents> {
         `decided ${result.steps.length} grid instants at once (this decision ran ${Math.round(this.now() - (instants[0] ?? 0) - this.config.core.decisions.settleMs)} ms late): the table gets the last`,
       );
     }
-    for (const s of result.steps) this.explain(s);
+    for (const s of result.steps) this.explainEvents(s);
     let lastWriteError: string | undefined;
-    const changed = result.dests.filter((d) => d.changed);
+    const changed = result.dests.filter((d) => d.changed && d.present);
+    let landed: ReadonlySet<string> = new Set();
     try {
       const out = await this.table.write(result.dests, result.services);
+      landed = this.landed(changed);
       if (out.failed.length > 0) {
         const err = new IpvsApplyError(out.failed.map((f) => f.line), out.failed.map((f) => `${f.line}: ${f.reason}`).join('; '));
         lastWriteError = describeError(err);
-        this.log.warn({ code: err.code, failed: out.failed }, `${lastWriteError} (retried next decision)`);
+        this.writeFailed(lastWriteError, err.code, changed, landed, out.failed);
       }
     } catch (err) {
       lastWriteError = describeError(err);
-      if (this.logOnce.shouldLog('write', lastWriteError)) this.log.error({ err: lastWriteError, changes: changed.length }, `cannot write the table: ${lastWriteError}`);
+      this.writeFailed(lastWriteError, undefined, changed, landed, []);
     }
-    if (lastWriteError === undefined && this.logOnce.clear('write')) this.log.info('writing the table works again');
-    this.last = { at: this.now(), state: this.state, dests: result.dests, services: result.services, connected: new Set(this.connected), ...(lastWriteError ? { lastWriteError } : {}) };
+    // Only what reached the kernel is told as a change; what did not is in the failure, said once.
+    for (const s of result.steps) this.explainChanges(s, landed);
+    if (lastWriteError === undefined && this.logOnce.clear('write')) {
+      this.log.info({ failedDecisions: this.failedWrites }, `writing the table works again (${this.failedWrites} decision(s) before this one did not get their changes in)`);
+      this.failedWrites = 0;
+    }
+    this.last = { at: this.now(), state: this.state, dests: result.dests, services: result.services, connected: new Set(this.connected), decided: true, ...(lastWriteError ? { lastWriteError } : {}) };
     for (const s of result.steps) this.emit('decided', s);
   }
 
-  /** One line per weight change; holds (waiting, blackout, stale, missing input) once when they start. */
-  private explain(result: StepResult<CoreState>): void {
-    // The grid instant the decision belongs to: the same on every director fed by the same reports.
-    const instant = result.state.decidedAt;
+  /** The changed destinations whose weight the table holds now, as read back after the write (`service/destId`). */
+  private landed(changed: readonly DestDecision[]): ReadonlySet<string> {
+    const table = this.table.lastTable;
+    return new Set(changed.filter((d) => table.services.get(d.serviceId)?.dests.get(d.destId)?.weight === d.weight).map((d) => `${d.service}/${d.destId}`));
+  }
+
+  /**
+   * A write that failed, wholly or in part: said once while the same changes fail for the same reason (they are tried
+   * again at every decision), counted until writing works again.
+   */
+  private writeFailed(error: string, code: string | undefined, changed: readonly DestDecision[], landed: ReadonlySet<string>, lines: readonly { line: string; reason: string }[]): void {
+    this.failedWrites++;
+    const missed = changed.filter((d) => !landed.has(`${d.service}/${d.destId}`));
+    const signature = `${missed.map((d) => `${d.service}/${d.destId}`).join(',')}|${error.replace(/-w \d+/g, '-w N')}`;
+    if (!this.logOnce.shouldLog('write', signature)) return;
+    const fields = { ...(code ? { code } : {}), failed: missed.map((d) => ({ dest: `${d.service}/${d.destId}`, from: d.weightBefore, to: d.weight })), lines: lines.length };
+    this.log.error(fields, `${missed.length} change(s) did not reach the table: ${error} (tried again at every decision; said again when what fails changes)`);
+  }
+
+  /** Events of a decision (agents, destinations, sorry servers), as they happen. */
+  private explainEvents(result: StepResult<CoreState>): void {
     for (const e of result.events) {
       const level = e.kind === 'alarm' ? 'error' : e.kind === 'agent-stale' || e.kind === 'dest-absent' || e.kind === 'service-missing' || e.kind === 'external-edit' || e.kind === 'sorry-on' ? 'warn' : 'info';
       this.log[level]({ event: e.kind, service: e.service, dest: e.destId, agentId: e.agentId }, e.message);
     }
+  }
+
+  /** One line per weight change that landed; holds (waiting, blackout, stale, missing input) once when they start. */
+  private explainChanges(result: StepResult<CoreState>, landed: ReadonlySet<string>): void {
+    // The grid instant the decision belongs to: the same on every director fed by the same reports.
+    const instant = result.state.decidedAt;
     for (const d of result.dests) {
       const key = `${d.service}/${d.destId}`;
-      if (d.weight !== d.weightBefore) {
+      if (d.weight !== d.weightBefore && landed.has(key)) {
         this.log.info({ service: d.service, dest: d.destId, from: d.weightBefore, to: d.weight, target: d.target, upper: d.upper, lower: d.lower, instant }, decisionLine(d.service, d.destId, d.weightBefore, d.weight, d.reason));
       }
       if (d.holdKind !== undefined) {

@@ -28,7 +28,12 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     maxPendingPerAgent: 8,
   },
   /** Local status endpoint (HTTP, JSON) for `lvs-feedback status`; loopback only by default. */
-  status: { host: '127.0.0.1', port: 7655, enabled: true },
+  /**
+   * `stuckAfter`: status and GET /healthz call the controller stuck, and the director unhealthy, when no decision has
+   * been made for this long (a table that cannot be read, an ipvsadm that hangs at every run: each run is killed at
+   * ipvs.timeoutMs, so a working controller decides at least every few of those).
+   */
+  status: { host: '127.0.0.1', port: 7655, enabled: true, stuckAfter: 30_000 },
   /** How long `lvs-feedback status` waits for the director's answer. */
   statusClientTimeoutMs: 5_000,
   /** On exit: leave the table as it is, or write back the configured weights. */

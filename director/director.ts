@@ -33,7 +33,7 @@ export interface DirectorOptions {
 
 export async function startDirector(config: DirectorConfig, log: Logger, opts: DirectorOptions = {}): Promise<RunningDirector> {
   const dryRun = opts.dryRun ?? config.dryRun;
-  const driver = opts.driver ?? (dryRun ? new DryRunDriver(configuredTable(config), log) : new IpvsadmDriver({ binary: config.ipvsadm, log }));
+  const driver = opts.driver ?? (dryRun ? new DryRunDriver(configuredTable(config), log) : new IpvsadmDriver({ binary: config.ipvsadm, timeoutMs: config.ipvs.timeout, log }));
   const table = new KernelTable(config, driver);
   // The wall clock: decisions fall on its grid and reports are timed by the agents' wall clocks (core/advance.ts).
   const now = (): number => Date.now();
@@ -66,7 +66,8 @@ export async function startDirector(config: DirectorConfig, log: Logger, opts: D
   agents.on('hello', (id, hello) => controller.onHello(id, hello.host));
   agents.on('report', (id, report, at) => controller.onReport(id, report, at));
   agents.on('disconnect', (id) => controller.onDisconnect(id));
-  const status = (): DirectorStatus => buildStatus(directorId, table.description, (now() - started) / 1000, config.core, controller.snapshot(), tableWarnings.current());
+  const status = (): DirectorStatus =>
+    buildStatus(directorId, table.description, (now() - started) / 1000, config.core, controller.snapshot(), tableWarnings.current(), { nowMs: now(), stuckAfterMs: config.status.stuckAfter });
   const statusServer = new StatusServer(status);
   const agentPort = await agents.start();
   let statusPort: number | undefined;

@@ -49,12 +49,36 @@ export interface DirectorStatus {
   readonly directorId: string;
   readonly table: string;
   readonly uptimeS: number;
+  /** When the last decision was made (ISO time), absent before the first. */
+  readonly lastDecisionAt?: string;
+  /** Seconds since the last decision (since start, before the first). */
+  readonly lastDecisionAgeS: number;
+  /** False when the controller is stuck: no decision for longer than the stuck time. */
+  readonly healthy: boolean;
+  /** Why it is not healthy, in words. */
+  readonly unhealthy?: string;
   readonly lastWriteError?: string;
   readonly warnings: readonly StatusWarning[];
   readonly services: readonly ServiceStatus[];
 }
 
-export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot, findings: readonly TableFinding[] = []): DirectorStatus {
+/** The clock as status sees it: now, and how long without a decision counts as stuck. */
+export interface StatusClock {
+  readonly nowMs: number;
+  readonly stuckAfterMs: number;
+}
+
+/** Whether the controller is deciding: the age of the last decision against the stuck time. */
+export function healthOf(snap: Snapshot, clock: StatusClock): Pick<DirectorStatus, 'lastDecisionAt' | 'lastDecisionAgeS' | 'healthy' | 'unhealthy'> {
+  const ageMs = Math.max(0, clock.nowMs - snap.at);
+  const at = snap.decided ? { lastDecisionAt: new Date(snap.at).toISOString() } : {};
+  const ageS = Math.round(ageMs / 100) / 10;
+  if (ageMs <= clock.stuckAfterMs) return { ...at, lastDecisionAgeS: ageS, healthy: true };
+  const why = `${snap.decided ? 'no decision' : 'no decision yet'} for ${Math.round(ageMs / 1000)}s (stuck after ${Math.round(clock.stuckAfterMs / 1000)}s)${snap.lastWriteError ? `; last write: ${snap.lastWriteError}` : ''}${snap.lastReadError ? `; table read: ${snap.lastReadError}` : ''}`;
+  return { ...at, lastDecisionAgeS: ageS, healthy: false, unhealthy: why };
+}
+
+export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot, findings: readonly TableFinding[] = [], clock?: StatusClock): DirectorStatus {
   const services = core.services.map((svc): ServiceStatus => {
     const sd = snap.services.find((s) => s.service === svc.name);
     // The core's state holds every configured destination and agent from the first decision on.
@@ -90,7 +114,8 @@ export function buildStatus(directorId: string, table: string, uptimeS: number, 
     return { name: svc.name, serviceId: svc.serviceId, sorryActive: sd?.sorryActive ?? false, alarm: sd?.alarm ?? false, dests };
   });
   const warnings = findings.map((f) => ({ code: f.code, service: f.service, message: f.message }));
-  return { directorId, table, uptimeS: Math.round(uptimeS), ...(snap.lastWriteError ? { lastWriteError: snap.lastWriteError } : {}), warnings, services };
+  const health = healthOf(snap, clock ?? { nowMs: snap.at, stuckAfterMs: Number.POSITIVE_INFINITY });
+  return { directorId, table, uptimeS: Math.round(uptimeS), ...health, ...(snap.lastWriteError ? { lastWriteError: snap.lastWriteError } : {}), warnings, services };
 }
 
 function pad(cells: string[][]): string {
@@ -100,7 +125,8 @@ function pad(cells: string[][]): string {
 
 /** A fixed-width table, one row per real server, the reason last so it may run long. */
 export function renderStatus(s: DirectorStatus): string {
-  const out: string[] = [`director ${s.directorId} — weights to ${s.table}, up ${s.uptimeS}s${s.lastWriteError ? ` — LAST WRITE FAILED: ${s.lastWriteError}` : ''}`];
+  const out: string[] = [`director ${s.directorId} — weights to ${s.table}, up ${s.uptimeS}s, last decision ${s.lastDecisionAt === undefined ? 'none yet' : `${s.lastDecisionAgeS}s ago`}${s.lastWriteError ? ` — LAST WRITE FAILED: ${s.lastWriteError}` : ''}`];
+  if (!s.healthy) out.push(`STUCK: ${s.unhealthy ?? 'no recent decision'}`);
   for (const w of s.warnings) out.push(`WARNING ${w.code}: ${w.message}`);
   for (const svc of s.services) {
     const flags = [svc.sorryActive ? 'SORRY SERVER IN' : '', svc.alarm ? 'ALARM: no usable destination' : ''].filter(Boolean).join(', ');

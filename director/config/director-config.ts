@@ -6,14 +6,16 @@ export interface DirectorConfig {
   readonly id: string;
   readonly listen: { readonly host: string; readonly port: number };
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
-  readonly status: { readonly host: string; readonly port: number; readonly enabled: boolean };
+  /** `stuckAfter`: no decision for this long makes status and /healthz say the controller is stuck. */
+  readonly status: { readonly host: string; readonly port: number; readonly enabled: boolean; readonly stuckAfter: number };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly reportIntervalMs: number;
   readonly controlIntervalMs: number;
   readonly dryRun: boolean;
   readonly ipvsadm: string;
   /** Kernel settings of IPVS written at start; null leaves the setting as it is. */
-  readonly ipvs: { readonly expireQuiescentTemplate: boolean | null };
+  /** `timeout`: the time one ipvsadm run may take; at it, its whole process group is killed. */
+  readonly ipvs: { readonly expireQuiescentTemplate: boolean | null; readonly timeout: number };
   /** Where the kernel's /proc is: the sysctls are read and written under it. */
   readonly procRoot: string;
   readonly onExit: 'leave' | 'restore';

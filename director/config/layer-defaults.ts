@@ -52,7 +52,8 @@ export interface LayeredConfig extends Required<TopFile> {
   /** window: absent means a number of time constants (compile.ts). */
   readonly smoothing: Required<Omit<NonNullable<DirectorConfigFile['smoothing']>, 'window'>> & { readonly window?: number };
   /** null: the file leaves the sysctl as it is. */
-  readonly ipvs: { readonly expireQuiescentTemplate: boolean | null };
+  /** `timeout`: the time one ipvsadm run may take; at it, its whole process group is killed. */
+  readonly ipvs: { readonly expireQuiescentTemplate: boolean | null; readonly timeout: number };
   readonly tls?: DirectorConfigFile['tls'];
   readonly staleAfter: number;
   readonly agents: readonly AgentEntryFile[];
@@ -144,7 +145,7 @@ export function layerDefaults(file: DirectorConfigFile): LayeredConfig {
     listen: { ...TOP.listen, ...setKeysOf(listen) },
     status: { ...TOP.status, ...setKeysOf(status) },
     smoothing: { ...TOP.smoothing, ...setKeysOf(smoothing) },
-    ipvs: { expireQuiescentTemplate: D.ipvs.expireQuiescentTemplate, ...setKeysOf(ipvs) },
+    ipvs: { expireQuiescentTemplate: D.ipvs.expireQuiescentTemplate, timeout: D.ipvs.timeoutMs, ...setKeysOf(ipvs) },
     staleAfter: staleAfter ?? D.staleAfterIntervals * top.reportInterval,
     agents,
     services: services.map((svc, i) => layerService(svc, i, block)),

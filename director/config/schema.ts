@@ -100,7 +100,7 @@ export const directorConfigSchema = z.strictObject({
   id: z.string().max(64).optional(),
   listen: z.strictObject(endpointFields).optional(),
   tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
-  status: z.strictObject({ ...endpointFields, enabled: z.boolean().optional() }).optional(),
+  status: z.strictObject({ ...endpointFields, enabled: z.boolean().optional(), stuckAfter: duration(1_000, 3_600_000).optional() }).optional(),
   logLevel: z.enum(LOG_LEVELS).optional(),
   reportInterval: duration(PROTOCOL.minReportIntervalMs, PROTOCOL.maxReportIntervalMs).optional(),
   controlInterval: duration(100, 60_000).optional(),
@@ -109,7 +109,7 @@ export const directorConfigSchema = z.strictObject({
   dryRun: z.boolean().optional(),
   ipvsadm: z.string().min(1).optional(),
   /** Kernel settings of IPVS the director writes at start when told to (unset: it leaves them as they are). */
-  ipvs: z.strictObject({ expireQuiescentTemplate: z.boolean().optional() }).optional(),
+  ipvs: z.strictObject({ expireQuiescentTemplate: z.boolean().optional(), timeout: duration(100, 120_000).optional() }).optional(),
   /** Where the kernel's /proc is mounted (the sysctls the director reads and may write live under it). */
   procRoot: z.string().min(1).optional(),
   onExit: z.enum(['leave', 'restore']).optional(),

@@ -16,25 +16,51 @@ export interface IpvsadmOptions {
   readonly log: Logger;
 }
 
-/** Runs ipvsadm with an argument array (never a shell), optional stdin, and a time limit that kills it. */
+/**
+ * Runs ipvsadm with an argument array (never a shell), optional stdin, and a time limit. It runs in a process group of
+ * its own, and at the limit the whole group is killed and the run ends at once: an ipvsadm wrapper that forks leaves
+ * a child holding the output pipe, and waiting for that pipe to close would wait for ever.
+ */
 export function runIpvsadm(binary: string, args: readonly string[], timeoutMs: number, input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
   const command = `${binary} ${args.join(' ')}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
+    let settled = false;
+    const settle = (done: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done();
+    };
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      settle(() => reject(new IpvsCommandError(command, `no answer within ${timeoutMs} ms, killed (its whole process group)`)));
+    }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       if (stderr.length < 64 * 1024) stderr += d;
     });
-    child.on('error', (err) => reject(new IpvsCommandError(command, err.message, { cause: err })));
+    child.on('error', (err) => settle(() => reject(new IpvsCommandError(command, err.message, { cause: err }))));
     child.on('close', (code, signal) => {
-      if (signal) reject(new IpvsCommandError(command, signal === 'SIGKILL' ? `no answer within ${timeoutMs} ms, killed` : `killed by ${signal}`));
-      else resolve({ stdout, stderr, code: code ?? 0 });
+      settle(() => (signal ? reject(new IpvsCommandError(command, `killed by ${signal}`)) : resolve({ stdout, stderr, code: code ?? 0 })));
     });
     child.stdin.on('error', () => {}); // a child that exits early closes its stdin; 'close' reports the outcome
     child.stdin.end(input ?? '');
   });
+}
+
+/** SIGKILL to the process group led by `pid` (its children included); nothing when it is gone already. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group has exited meanwhile
+  }
 }
 
 export class IpvsadmDriver implements IpvsDriver {
@@ -88,7 +114,7 @@ export class IpvsadmDriver implements IpvsDriver {
       table = await this.read();
       const still: string[] = [];
       for (const line of pending) (lineLanded(table, line) ? applied : still).push(line);
-      if (still.length > 0) this.opts.log.warn({ attempt: attempt + 1, notLanded: still.length, ipvsadm: lastError }, `${still.length} of ${pending.length} change(s) did not land${attempt < this.retries ? ', sending them again' : ''}`);
+      if (still.length > 0) this.opts.log.debug({ attempt: attempt + 1, notLanded: still.length, ipvsadm: lastError }, `${still.length} of ${pending.length} change(s) did not land${attempt < this.retries ? ', sending them again' : ''}`);
       pending = still;
       attempt++;
     } while (attempt <= this.retries && pending.length > 0);

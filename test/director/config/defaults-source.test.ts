@@ -93,7 +93,7 @@ describe('director config defaults', () => {
       logLevel: D.logLevel,
       dryRun: D.dryRun,
       ipvsadm: D.ipvs.binary,
-      ipvs: { expireQuiescentTemplate: D.ipvs.expireQuiescentTemplate },
+      ipvs: { expireQuiescentTemplate: D.ipvs.expireQuiescentTemplate, timeout: D.ipvs.timeoutMs },
       procRoot: D.procRoot,
       onExit: D.onExit,
     });

@@ -1,13 +1,15 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IpvsadmDriver, runIpvsadm } from '../../../../director/kernel/ipvs/ipvsadm-driver.js';
 import { createLogger } from '../../../../shared/logging.js';
+import { expectAllGone } from '../../../helpers/process-state.js';
 
 const log = createLogger('test', 'silent');
 const HANGS = fileURLToPath(new URL('../../../fixtures/ipvs/hangs.sh', import.meta.url));
+const FORKS = fileURLToPath(new URL('../../../fixtures/ipvs/forks-and-hangs.sh', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/ipvs/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'lvsf-ipvsadm-driver-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,6 +20,20 @@ describe('running ipvsadm', () => {
     await expect(new IpvsadmDriver({ binary: HANGS, timeoutMs: 300, log }).read()).rejects.toMatchObject({ code: 'IPVS_COMMAND', message: expect.stringContaining('no answer within 300 ms, killed') });
     expect(performance.now() - t).toBeLessThan(5_000);
   });
+
+  it('kills the whole process group of an ipvsadm wrapper that forks and wedges, and does not wait for its pipes', async () => {
+    // Killing only the direct child leaves its child holding stdout: the run never ends and no decision follows.
+    const pidFile = join(dir, 'grandchild.pid');
+    process.env.LVSF_TEST_PIDFILE = pidFile;
+    try {
+      await expect(runIpvsadm(FORKS, ['-Sn'], 300)).rejects.toMatchObject({ code: 'IPVS_COMMAND', message: expect.stringContaining('no answer within 300 ms, killed') });
+    } finally {
+      delete process.env.LVSF_TEST_PIDFILE;
+    }
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    expect(grandchild).toBeGreaterThan(1);
+    await expectAllGone([grandchild]);
+  }, 10_000);
 
   it('reports a missing ipvsadm binary clearly', async () => {
     await expect(new IpvsadmDriver({ binary: '/nonexistent/ipvsadm', log }).read()).rejects.toMatchObject({ code: 'IPVS_COMMAND', message: expect.stringContaining('ENOENT') });
