@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describeError } from '../shared/errors.js';
-import type { Logger } from '../shared/logging.js';
+import { logHealth, type Logger } from '../shared/logging.js';
 import { AgentServer } from './agents/agent-server.js';
 import type { DirectorConfig } from './config/director-config.js';
 import { Controller } from './controller.js';
@@ -66,8 +66,11 @@ export async function startDirector(config: DirectorConfig, log: Logger, opts: D
   agents.on('hello', (id, hello) => controller.onHello(id, hello.host));
   agents.on('report', (id, report, at) => controller.onReport(id, report, at));
   agents.on('disconnect', (id) => controller.onDisconnect(id));
-  const status = (): DirectorStatus =>
-    buildStatus(directorId, table.description, (now() - started) / 1000, config.core, controller.snapshot(), tableWarnings.current(), { nowMs: now(), stuckAfterMs: config.status.stuckAfter });
+  const status = (): DirectorStatus => {
+    const s = buildStatus(directorId, table.description, (now() - started) / 1000, config.core, controller.snapshot(), tableWarnings.current(), { nowMs: now(), stuckAfterMs: config.status.stuckAfter });
+    const logged = logHealth();
+    return logged.failedWrites > 0 ? { ...s, log: logged } : s;
+  };
   const statusServer = new StatusServer(status);
   const agentPort = await agents.start();
   let statusPort: number | undefined;

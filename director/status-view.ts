@@ -5,6 +5,7 @@ import { agentPhase } from './core/agent-phase.js';
 import { destKey } from './core/state.js';
 import type { Snapshot } from './controller.js';
 import type { TableFinding } from './kernel/table-findings.js';
+import type { LogHealth } from '../shared/logging.js';
 
 export interface DestStatus {
   readonly service: string;
@@ -58,6 +59,8 @@ export interface DirectorStatus {
   /** Why it is not healthy, in words. */
   readonly unhealthy?: string;
   readonly lastWriteError?: string;
+  /** Log lines the director could not write (its log destination refused them), when there were any. */
+  readonly log?: LogHealth;
   readonly warnings: readonly StatusWarning[];
   readonly services: readonly ServiceStatus[];
 }
@@ -127,6 +130,7 @@ function pad(cells: string[][]): string {
 export function renderStatus(s: DirectorStatus): string {
   const out: string[] = [`director ${s.directorId} — weights to ${s.table}, up ${s.uptimeS}s, last decision ${s.lastDecisionAt === undefined ? 'none yet' : `${s.lastDecisionAgeS}s ago`}${s.lastWriteError ? ` — LAST WRITE FAILED: ${s.lastWriteError}` : ''}`];
   if (!s.healthy) out.push(`STUCK: ${s.unhealthy ?? 'no recent decision'}`);
+  if (s.log) out.push(`LOG: ${s.log.failedWrites} line(s) could not be written${s.log.lastError ? ` (${s.log.lastError})` : ''}`);
   for (const w of s.warnings) out.push(`WARNING ${w.code}: ${w.message}`);
   for (const svc of s.services) {
     const flags = [svc.sorryActive ? 'SORRY SERVER IN' : '', svc.alarm ? 'ALARM: no usable destination' : ''].filter(Boolean).join(', ');
