@@ -29,6 +29,9 @@ export interface ReportSource {
   wallNow(): number;
 }
 
+/** Refusals of a hello that the same hello, sent again a little later, may get past. */
+const RETRY_CURES: ReadonlySet<string> = new Set(['AGENT_DUPLICATE']);
+
 export type LinkState = 'connecting' | 'awaiting-welcome' | 'ready' | 'backoff' | 'stopped';
 
 export interface LinkStats {
@@ -183,11 +186,14 @@ export class DirectorLink {
       return;
     }
     if (msg.type === 'error') {
-      this.refused = new DirectorRefusedError(this.target.url, msg.code, msg.message);
+      const refusal = new DirectorRefusedError(this.target.url, msg.code, msg.message);
       if (this.logOnce.shouldLog('refused', msg.code)) {
-        this.log.error({ code: this.refused.code, remoteCode: msg.code }, this.refused.message);
+        this.log.error({ code: refusal.code, remoteCode: msg.code }, refusal.message);
       }
-      return; // the director closes the connection; onClose schedules the retry
+      // A refused hello: the director closes the connection and onClose schedules the retry. An error about one report
+      // on a connection that was welcomed is only that report's.
+      if (this.state === 'awaiting-welcome') this.refused = refusal;
+      return;
     }
     if (this.state !== 'awaiting-welcome') return; // a repeated welcome changes nothing
     this.state = 'ready';
@@ -259,7 +265,9 @@ export class DirectorLink {
 
   private fail(why: string): void {
     if (this.state === 'stopped') return;
-    if (this.refused) this.backoff.exhaust();
+    // A refusal only a config change can cure waits the longest; one a retry cures (the director still holds this
+    // agent's old connection) backs off as any other failure.
+    if (this.refused && !RETRY_CURES.has(this.refused.remoteCode)) this.backoff.exhaust();
     const delay = this.backoff.next();
     this.state = 'backoff';
     this.stats.lastError = why;

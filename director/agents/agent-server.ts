@@ -48,6 +48,8 @@ interface Conn {
   agentId?: string;
   remote: string;
   alive: boolean;
+  /** When anything last came from it: a message or a pong. */
+  heardAt: number;
   badInARow: number;
   windowStart: number;
   windowCount: number;
@@ -114,13 +116,14 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
 
   private onConnection(ws: WebSocket, remote: string): void {
     const now = this.opts.now();
-    const conn: Conn = { remote, alive: true, badInARow: 0, windowStart: now, windowCount: 0 };
+    const conn: Conn = { remote, alive: true, heardAt: now, badInARow: 0, windowStart: now, windowCount: 0 };
     this.conns.set(ws, conn);
     const helloTimer = setTimeout(() => {
       if (!conn.agentId) this.refuse(ws, conn, new HelloExpectedError('(nothing)'), CLOSE.badRequest);
     }, this.limits.helloTimeoutMs);
     ws.on('pong', () => {
       conn.alive = true;
+      conn.heardAt = this.opts.now();
     });
     ws.on('message', (data: RawData) => this.onMessage(ws, conn, data));
     ws.on('error', () => {}); // 'close' follows; the reason is logged there
@@ -139,6 +142,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
   private onMessage(ws: WebSocket, conn: Conn, data: RawData): void {
     // A connection this side is closing is not listened to: what arrives before the close completes changes nothing.
     if (ws.readyState !== ws.OPEN) return;
+    conn.heardAt = this.opts.now();
     if (!this.withinRate(conn)) {
       this.refuse(ws, conn, new MessageInvalidError(`more than ${this.limits.maxMessagesPerSecond} messages per second`), CLOSE.tooMany);
       return;
@@ -182,7 +186,8 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
       this.refuse(ws, conn, new AuthFailedError(hello.agentId), CLOSE.unauthorized, hello.agentId);
       return;
     }
-    if (this.byAgent.has(hello.agentId)) {
+    const older = this.byAgent.get(hello.agentId);
+    if (older !== undefined && !this.replaceSilent(older, hello.agentId, conn.remote)) {
       this.refuse(ws, conn, new AgentDuplicateError(hello.agentId), CLOSE.conflict, hello.agentId);
       return;
     }
@@ -202,6 +207,29 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
       `agent ${hello.agentId} connected from ${conn.remote} (version ${hello.agentVersion}, ${hello.host.cores} cores)`,
     );
     this.emit('hello', hello.agentId, hello, conn.remote);
+  }
+
+  /**
+   * A second authenticated hello for an id whose connection is still held: an agent restarted while its old connection
+   * is half-dead (the host rebooted, a NAT forgot it). An old connection heard from within the last two report
+   * intervals is kept and the newcomer refused (two live agents with one id must not take turns); a silent one is
+   * closed and replaced at once. The one kept is pinged now, so if it is half-dead after all it is cut at the next ping
+   * round and the newcomer's retry gets in: within a ping interval either way.
+   */
+  private replaceSilent(older: WebSocket, agentId: string, remote: string): boolean {
+    const old = this.conns.get(older);
+    const now = this.opts.now();
+    if (old !== undefined && now - old.heardAt < 2 * this.opts.reportIntervalMs) {
+      if (old.alive) {
+        old.alive = false;
+        older.ping();
+      }
+      return false;
+    }
+    this.byAgent.delete(agentId);
+    older.close(CLOSE.conflict, 'replaced by a newer connection');
+    this.opts.log.info({ agentId, remote, replaced: old?.remote }, `agent ${agentId}: its connection from ${old?.remote ?? '?'} was silent, replaced by the new one from ${remote}`);
+    return true;
   }
 
   /** Sends an error message and logs it once per agent (or address) and code. */

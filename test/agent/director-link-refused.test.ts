@@ -1,8 +1,9 @@
-// A director that refuses the agent: logged once with its reason, and retried at the longest backoff delay.
+// A director that refuses the agent: logged once with its reason, retried at the longest backoff unless a retry cures it.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DirectorLink } from '../../agent/director-link.js';
 import { AgentServer } from '../../director/agents/agent-server.js';
 import { createLogger } from '../../shared/logging.js';
+import { AgentClient } from '../helpers/agent-client.js';
 import { fixtureAgent, linkSettings, startLink } from '../helpers/agent-link.js';
 import { nextEvent } from '../helpers/events.js';
 import { LEVEL, linesMatching, memoryLogger } from '../helpers/log-lines.js';
@@ -49,5 +50,33 @@ describe('agent link refused by the director', () => {
     expect(refusal[0]?.msg).toMatch(/^ws:\/\/127\.0\.0\.1:\d+ refused us: AUTH_FAILED: token rejected for agent "web1"$/);
     expect(linesMatching(lines, /^director unavailable: /, LEVEL.warn)).toHaveLength(1);
     expect(linesMatching(lines, /^director still unavailable: /, LEVEL.debug).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('retries a refusal a retry can cure (AGENT_DUPLICATE: the director still holds an older connection) at the usual backoff', async () => {
+    const server = new AgentServer({
+      host: '127.0.0.1',
+      port: 0,
+      tokens: new Map([['web1', 'right-token']]),
+      directorId: 'test-director',
+      reportIntervalMs: 60_000,
+      log: createLogger('director', 'silent'),
+      now: () => performance.now(),
+    });
+    running.servers.push(server);
+    const port = await server.start();
+    // The older connection for web1, just welcomed and so not silent: the director keeps it and refuses the link.
+    const older = await AgentClient.connect(`ws://127.0.0.1:${port}`);
+    expect((await older.hello('web1', 'right-token')).type).toBe('welcome');
+    const refusedAt: number[] = [];
+    server.on('refused', () => refusedAt.push(performance.now()));
+    const third = nextEvent(server, 'refused', () => refusedAt.length >= 3, 10_000);
+    const { log, lines } = memoryLogger();
+    running.links.push(startLink(fixtureAgent(log), `ws://127.0.0.1:${port}`, 'right-token', log, SETTINGS));
+    await third;
+    await older.close();
+    const delays = lines.filter((l) => /^director (still )?unavailable: /.test(l.msg)).map((l) => l.retryInMs as number);
+    // The backoff starts at 25–50 ms and doubles: the first two delays are far from the longest (200–400 ms).
+    expect(delays.slice(0, 2).every((d) => d <= 100), `delays ${delays.join(', ')}`).toBe(true);
+    expect(linesMatching(lines, /refused us: AGENT_DUPLICATE/, LEVEL.error)).toHaveLength(1);
   });
 });

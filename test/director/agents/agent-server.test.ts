@@ -1,5 +1,5 @@
 // The agents' door under test with real WebSocket clients: who is refused, with which code, and which limits close a connection.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentServer, type AgentLimits } from '../../../director/agents/agent-server.js';
 import { PROTOCOL } from '../../../shared/defaults.js';
 import { createLogger } from '../../../shared/logging.js';
@@ -78,6 +78,37 @@ describe('agent server refusals', () => {
     expect(await second.hello('web1', token('web1'))).toMatchObject({ type: 'error', code: 'AGENT_DUPLICATE' });
     expect((await second.closedWithin()).code).toBe(4409);
     expect(await first.stillOpen()).toBe(true);
+  });
+
+  it('replaces a silent older connection for the same id at once, without a disconnect of the agent', async () => {
+    let clock = 0;
+    const s = await start({ now: () => clock });
+    const disconnects: string[] = [];
+    s.server.on('disconnect', (id) => disconnects.push(id));
+    const old = await connect(s.url);
+    expect((await old.hello('web1', token('web1'))).type).toBe('welcome');
+    // Nothing heard from it for two report intervals (1 s each here): a restarted agent's half-dead connection.
+    clock += 2_001;
+    const fresh = await connect(s.url);
+    expect((await fresh.hello('web1', token('web1'))).type).toBe('welcome');
+    expect(await old.closedWithin()).toEqual({ code: 4409, reason: 'replaced by a newer connection' });
+    await reportArrives(s, fresh, 'web1', 0);
+    expect(s.server.connectedAgents()).toEqual(['web1']);
+    expect(disconnects).toEqual([]);
+  });
+
+  it('keeps an older connection it still hears from, and cuts it at the next ping round when it stops answering', async () => {
+    const s = await start({ limits: { pingIntervalMs: 100 } });
+    const old = await connect(s.url);
+    expect((await old.hello('web1', token('web1'))).type).toBe('welcome');
+    // The old connection goes half-dead: its side stops reading, so pings go unanswered.
+    (old.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const fresh = await connect(s.url);
+    expect(await fresh.hello('web1', token('web1'))).toMatchObject({ type: 'error', code: 'AGENT_DUPLICATE' });
+    await vi.waitFor(() => expect(s.server.connectedAgents()).toEqual([]), { timeout: 5_000, interval: 20 });
+    const retry = await connect(s.url);
+    expect((await retry.hello('web1', token('web1'))).type).toBe('welcome');
+    old.ws.terminate(); // its side never reads again: no closing handshake to wait for
   });
 
   it('refuses a protocol version it does not speak with PROTOCOL_VERSION', async () => {
