@@ -150,5 +150,10 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
      * connection stays; a larger one closes the connection (1009) unread.
      */
     maxFrameBytes: 256 * 1024,
+    /** Refusal log lines (one per sender and code) written per interval; beyond it they are counted, said once after. */
+    refusalLogLines: 20,
+    refusalLogIntervalMs: 10_000,
+    /** Senders and codes remembered as already logged; the oldest are forgotten beyond this many. */
+    logOnceKeys: 10_000,
   },
 });

@@ -56,15 +56,88 @@ export function createLogger(name: string, level: LevelWithSilent = 'info'): Log
 export class LogOnce {
   private readonly seen = new Map<string, string>();
 
+  /** `maxKeys`: where keys come from outside (addresses), the oldest are forgotten beyond this many. */
+  constructor(private readonly maxKeys = Number.POSITIVE_INFINITY) {}
+
   /** True when `key` is new or its `signature` changed since it was last reported; records it. */
   shouldLog(key: string, signature: string): boolean {
     if (this.seen.get(key) === signature) return false;
+    this.seen.delete(key);
     this.seen.set(key, signature);
+    if (this.seen.size > this.maxKeys) {
+      const oldest = this.seen.keys().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
     return true;
+  }
+
+  /** How many conditions it remembers. */
+  get size(): number {
+    return this.seen.size;
   }
 
   /** Forgets `key`; returns true if it had been logged (so the caller can log the recovery). */
   clear(key: string): boolean {
     return this.seen.delete(key);
   }
+
+  /** Forgets every key that starts with `prefix`. */
+  clearPrefix(prefix: string): void {
+    for (const key of this.seen.keys()) if (key.startsWith(prefix)) this.seen.delete(key);
+  }
+}
+
+/**
+ * A budget of log lines per interval for lines that others can cause (refused connections and messages): beyond it
+ * lines are counted instead of written, and the counts are handed out once their interval is over.
+ */
+export class LogBudget {
+  private windowStart: number;
+  private used = 0;
+  /** Lines not written in the current interval, by kind. */
+  private readonly current = new Map<string, number>();
+  /** Lines not written in intervals that have ended and not yet said, by kind. */
+  private readonly ended = new Map<string, number>();
+
+  constructor(
+    private readonly lines: number,
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+  ) {
+    this.windowStart = now();
+  }
+
+  /** True when a line of this kind may be written now; otherwise counts it. */
+  allow(kind: string): boolean {
+    this.roll();
+    if (this.used < this.lines) {
+      this.used++;
+      return true;
+    }
+    this.current.set(kind, (this.current.get(kind) ?? 0) + 1);
+    return false;
+  }
+
+  /** What was not written in intervals that have ended, once (then forgotten); undefined when nothing was held back. */
+  takeSuppressed(): { readonly total: number; readonly byKind: Readonly<Record<string, number>> } | undefined {
+    this.roll();
+    if (this.ended.size === 0) return undefined;
+    const byKind = Object.fromEntries(this.ended);
+    this.ended.clear();
+    return { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind };
+  }
+
+  private roll(): void {
+    const now = this.now();
+    if (now - this.windowStart < this.intervalMs) return;
+    for (const [kind, n] of this.current) this.ended.set(kind, (this.ended.get(kind) ?? 0) + n);
+    this.current.clear();
+    this.used = 0;
+    this.windowStart = now;
+  }
+}
+
+/** A text for a log line, cut to `max` characters: what others send is never logged whole. */
+export function clip(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }

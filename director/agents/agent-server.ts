@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { PROTOCOL } from '../../shared/defaults.js';
 import { DIRECTOR_DEFAULTS } from '../defaults.js';
 import { AgentDuplicateError, AgentUnknownError, AuthFailedError, HelloExpectedError, LvsfError, MessageInvalidError } from '../../shared/errors.js';
-import { LogOnce, type Logger } from '../../shared/logging.js';
+import { clip, LogBudget, LogOnce, type Logger } from '../../shared/logging.js';
 import { decodeAgentMessage, encodeMessage } from '../../shared/protocol/codec.js';
 import type { HelloMessage, ReportMessage } from '../../shared/protocol/messages.js';
 import { tokensMatch } from './token.js';
@@ -46,6 +46,8 @@ const CLOSE = { badRequest: 4400, unauthorized: 4401, conflict: 4409, tooMany: 4
 
 interface Conn {
   agentId?: string;
+  /** Refused and being closed: nothing more it sends is read. */
+  refused?: boolean;
   remote: string;
   alive: boolean;
   /** When anything last came from it: a message or a pong. */
@@ -61,12 +63,19 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
   private pingTimer: NodeJS.Timeout | undefined;
   private readonly byAgent = new Map<string, WebSocket>();
   private readonly conns = new Map<WebSocket, Conn>();
-  private readonly logOnce = new LogOnce();
+  /** Refusals logged, by address and code (addresses are anyone's: bounded); bad messages, by agent and code. */
+  private readonly refusedOnce: LogOnce;
+  private readonly badOnce = new LogOnce();
+  /** Authenticated agents with a bad message logged since their last valid one. */
+  private readonly hadBad = new Set<string>();
+  private readonly logBudget: LogBudget;
   private readonly limits: AgentLimits;
 
   constructor(private readonly opts: AgentServerOptions) {
     super();
     this.limits = { ...DIRECTOR_DEFAULTS.agents, ...opts.limits };
+    this.refusedOnce = new LogOnce(this.limits.logOnceKeys);
+    this.logBudget = new LogBudget(this.limits.refusalLogLines, this.limits.refusalLogIntervalMs, opts.now);
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */
@@ -141,7 +150,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
 
   private onMessage(ws: WebSocket, conn: Conn, data: RawData): void {
     // A connection this side is closing is not listened to: what arrives before the close completes changes nothing.
-    if (ws.readyState !== ws.OPEN) return;
+    if (ws.readyState !== ws.OPEN || conn.refused) return;
     conn.heardAt = this.opts.now();
     if (!this.withinRate(conn)) {
       this.refuse(ws, conn, new MessageInvalidError(`more than ${this.limits.maxMessagesPerSecond} messages per second`), CLOSE.tooMany);
@@ -172,7 +181,10 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
       this.refuse(ws, conn, new HelloExpectedError(msg.type), CLOSE.badRequest);
       return;
     }
-    if (this.logOnce.clear(`bad:${conn.agentId}`)) this.opts.log.info({ agentId: conn.agentId }, `agent ${conn.agentId} sends valid reports again`);
+    if (this.hadBad.delete(conn.agentId)) {
+      this.badOnce.clearPrefix(`${conn.agentId}:`);
+      this.opts.log.info({ agentId: conn.agentId }, `agent ${conn.agentId} sends valid reports again`);
+    }
     this.emit('report', conn.agentId, msg, this.opts.now());
   }
 
@@ -193,7 +205,6 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     }
     conn.agentId = hello.agentId;
     this.byAgent.set(hello.agentId, ws);
-    this.logOnce.clear(`refused:${hello.agentId}`);
     ws.send(
       encodeMessage({
         type: 'welcome',
@@ -232,20 +243,35 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     return true;
   }
 
-  /** Sends an error message and logs it once per agent (or address) and code. */
+  /**
+   * Sends an error message and logs it once per sender and code: an authenticated agent by its id (ids come from the
+   * config), anyone else by address (an id it claims is not a key, or each new claim would be a new line). Lines are
+   * cut short, and beyond a budget per interval only counted: refused traffic cannot grow the log without bound.
+   */
   private answer(ws: WebSocket, conn: Conn, error: LvsfError, agentId = conn.agentId): void {
     if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ type: 'error', code: error.code, message: error.message.slice(0, PROTOCOL.maxTextLength) }));
-    const who = agentId ?? conn.remote.replace(/:\d+$/, '');
-    const key = conn.agentId ? `bad:${who}` : `refused:${who}`;
-    if (this.logOnce.shouldLog(key, error.code)) {
-      this.opts.log.warn({ agentId, remote: conn.remote, code: error.code }, `refused message from ${who}: ${error.message}`);
+    const address = conn.remote.replace(/:\d+$/, '');
+    if (conn.agentId) this.hadBad.add(conn.agentId);
+    const first = conn.agentId ? this.badOnce.shouldLog(`${conn.agentId}:${error.code}`, '') : this.refusedOnce.shouldLog(`${address}:${error.code}`, '');
+    if (first && this.logBudget.allow(error.code)) {
+      const who = conn.agentId ?? (agentId === undefined ? address : `${clip(agentId, 64)} at ${address}`);
+      this.opts.log.warn({ agentId: conn.agentId ?? (agentId === undefined ? undefined : clip(agentId, 64)), remote: conn.remote, code: error.code }, `refused message from ${who}: ${clip(error.message)}`);
     }
     this.emit('refused', error, conn.remote, agentId);
   }
 
   private refuse(ws: WebSocket, conn: Conn, error: LvsfError, closeCode: number, agentId?: string): void {
     this.answer(ws, conn, error, agentId);
+    conn.refused = true;
     ws.close(closeCode, error.code);
+  }
+
+  /** Says how many refusal lines the budget held back in the intervals that ended, if any. */
+  private sayHeldBack(): void {
+    const held = this.logBudget.takeSuppressed();
+    if (held === undefined) return;
+    const codes = Object.entries(held.byKind).map(([code, n]) => `${code} ${n}`).join(', ');
+    this.opts.log.warn({ suppressed: held.byKind }, `${held.total} more refusal(s) not logged (over ${this.limits.refusalLogLines} lines per ${this.limits.refusalLogIntervalMs / 1000}s): ${codes}`);
   }
 
   private withinRate(conn: Conn): boolean {
@@ -259,6 +285,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
   }
 
   private pingAll(): void {
+    this.sayHeldBack();
     for (const [ws, conn] of this.conns) {
       if (!conn.alive) {
         ws.terminate();

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentServer, type AgentLimits } from '../../../director/agents/agent-server.js';
 import { PROTOCOL } from '../../../shared/defaults.js';
-import { createLogger } from '../../../shared/logging.js';
+import { createLogger, type Logger } from '../../../shared/logging.js';
+import { memoryLogger } from '../../helpers/log-lines.js';
 import { AgentClient, helloFrame, reportFrame } from '../../helpers/agent-client.js';
 import { nextEvent } from '../../helpers/events.js';
 
@@ -23,14 +24,14 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-async function start(opts: { limits?: Partial<AgentLimits>; now?: () => number } = {}): Promise<Running> {
+async function start(opts: { limits?: Partial<AgentLimits>; now?: () => number; log?: Logger } = {}): Promise<Running> {
   const server = new AgentServer({
     host: '127.0.0.1',
     port: 0,
     tokens: new Map(AGENTS.map((id) => [id, token(id)])),
     directorId: 'd',
     reportIntervalMs: 1000,
-    log: createLogger('t', 'silent'),
+    log: opts.log ?? createLogger('t', 'silent'),
     now: opts.now ?? (() => performance.now()),
     ...(opts.limits ? { limits: opts.limits } : {}),
   });
@@ -219,5 +220,66 @@ describe('agent server limits', () => {
     expect(await honest.stillOpen()).toBe(true);
     await reportArrives(s, honest, 'web1', 0);
     await honestAgentIsServed(s, 'web2');
+  });
+});
+
+describe('agent server log under refused traffic', () => {
+  /** Opens a connection, sends `frame`, and waits for the refusal to be answered and the connection closed. */
+  async function refusedWith(s: Running, frame: Record<string, unknown> | string): Promise<void> {
+    const c = await connect(s.url);
+    c.send(frame);
+    await c.closedWithin();
+  }
+
+  it('logs a flood of unknown ids once per address and code, not once per claimed id', async () => {
+    const { log, lines } = memoryLogger('info');
+    const s = await start({ log });
+    for (let i = 0; i < 60; i++) await refusedWith(s, helloFrame(`intruder-${i}`, 'x'.repeat(20)));
+    expect(lines.filter((l) => l.code === 'AGENT_UNKNOWN')).toHaveLength(1);
+  });
+
+  it('logs two refusal codes from one address once each, however they alternate', async () => {
+    const { log, lines } = memoryLogger('info');
+    const s = await start({ log });
+    for (let i = 0; i < 20; i++) await refusedWith(s, i % 2 === 0 ? reportFrame(0, { cpu_util_pct: 1 }) : { ...helloFrame('web1', token('web1')), protocol: 99 });
+    expect(lines.filter((l) => /^refused message/.test(l.msg)).map((l) => l.code)).toEqual(['HELLO_EXPECTED', 'PROTOCOL_VERSION']);
+  });
+
+  it('writes at most the budget of refusal lines per interval, then says how many it held back', async () => {
+    let clock = 0;
+    const { log, lines } = memoryLogger('info');
+    const s = await start({ log, now: () => clock, limits: { refusalLogLines: 2, refusalLogIntervalMs: 10_000, pingIntervalMs: 50 } });
+    // Four codes from one address: four lines wanted, two allowed.
+    await refusedWith(s, helloFrame('nobody', 'x'.repeat(20)));
+    await refusedWith(s, helloFrame('web1', 'wrong-token-0000000'));
+    await refusedWith(s, reportFrame(0, { cpu_util_pct: 1 }));
+    await refusedWith(s, { ...helloFrame('web1', token('web1')), protocol: 99 });
+    expect(lines.filter((l) => /^refused message/.test(l.msg))).toHaveLength(2);
+    clock += 10_000;
+    await vi.waitFor(() => expect(lines.filter((l) => /more refusal\(s\) not logged/.test(l.msg)).map((l) => l.msg)).toEqual(['2 more refusal(s) not logged (over 2 lines per 10s): HELLO_EXPECTED 1, PROTOCOL_VERSION 1']), { timeout: 5_000, interval: 20 });
+  });
+
+  it('never logs what a sender sent whole: every line stays short', async () => {
+    const { log, lines } = memoryLogger('info');
+    const s = await start({ log });
+    await refusedWith(s, { ...helloFrame('web1', token('web1')), host: { hostname: 'h'.repeat(60_000), cores: 1 } });
+    await refusedWith(s, `{"type":"hello","agentId":"${'a'.repeat(60_000)}"`);
+    await refusedWith(s, { type: 'x'.repeat(60_000) });
+    await refusedWith(s, { ...helloFrame('web1', token('web1')), agentId: 'b'.repeat(60_000) });
+    const refusals = lines.filter((l) => /^refused message/.test(l.msg));
+    expect(refusals.length).toBeGreaterThanOrEqual(1);
+    for (const l of refusals) expect(JSON.stringify(l).length).toBeLessThan(1_000);
+  });
+
+  it('reads nothing a refused connection sends after the frame that got it refused', async () => {
+    const s = await start();
+    let refusals = 0;
+    s.server.on('refused', () => refusals++);
+    const c = await connect(s.url);
+    // A refused hello with fifty frames pipelined behind it, all in flight before the refusal comes back.
+    c.send(helloFrame('nobody', 'x'.repeat(20)));
+    for (let i = 0; i < 50; i++) c.send(reportFrame(i, { cpu_util_pct: 1 }));
+    await c.closedWithin();
+    expect(refusals).toBe(1);
   });
 });
