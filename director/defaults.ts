@@ -120,6 +120,12 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     capacity: {
       utilizationFloor: 0.1,
       rateFrom: 'auto' as 'kernel' | 'agent' | 'auto',
+      /**
+       * No server's capacity counts for more than this many times the median of the other servers' (with at least one
+       * other known): one agent that lies about its rate cannot take all the traffic and starve the rest. Real spreads
+       * in one service are far smaller (the simulations' widest is 4:1).
+       */
+      maxRatio: 10,
     },
     fallback: {
       afterMs: 10_000,

@@ -41,6 +41,8 @@ export interface CapacitySettings {
   readonly utilizationFloor: number;
   /** Where the connection rate comes from: the kernel's per-destination rate, the agent's completed connections, or (auto) the agent's when it reports one. */
   readonly rateFrom: 'kernel' | 'agent' | 'auto';
+  /** No capacity counts for more than this many times the median of the other servers' (a lying agent's bound). */
+  readonly maxRatio: number;
 }
 
 

@@ -30,7 +30,7 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
   a.window = window;
   const runs = [a.smoothed, a.fresh];
   const tau = settings.smoothing.tauMs;
-  const dt = r.report.intervalMs;
+  const dt = coveredMs(a, r, at, returning, settings);
   for (const [name, m] of Object.entries(r.report.metrics)) {
     for (const run of runs) run.means[name] = emaNext(run.means[name], m.mean, dt, tau);
     a.smoothedAt[name] = at;
@@ -45,7 +45,11 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
   const established = r.report.metrics.established?.mean;
   if (opens !== undefined) {
     const prev = a.lastEstablished;
-    const growth = established !== undefined && prev !== undefined && at > prev.at ? ((established - prev.value) * 1000) / (at - prev.at) : 0;
+    // Over the time the two counts are apart, never less than the interval the report covers (at most the stale
+    // time): reports that arrive bunched (a director behind, its agents timed by arrival) would otherwise turn a small
+    // growth into a large rate.
+    const apart = prev === undefined ? 0 : Math.max(at - prev.at, Math.min(r.report.intervalMs, settings.staleAfterMs));
+    const growth = established !== undefined && prev !== undefined && apart > 0 ? ((established - prev.value) * 1000) / apart : 0;
     const completed = Math.max(0, opens - growth);
     const util = r.report.metrics.cpu_util_pct?.mean;
     for (const run of runs) {
@@ -57,4 +61,14 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
   else delete a.lastEstablished;
   a.lastReportAt = at;
   a.lastSeq = r.report.seq;
+}
+
+/**
+ * How much time one report's means stand for in the smoothing: the interval the agent claims, but never more than the
+ * time since its previous report (or, for the first of a run, the stale time). One report that claims an hour would
+ * otherwise outweigh every report before it.
+ */
+function coveredMs(a: AgentState, r: ReceivedReport, at: number, returning: boolean, settings: CoreSettings): number {
+  const since = returning || a.lastReportAt === undefined ? settings.staleAfterMs : at - a.lastReportAt;
+  return Math.max(0, Math.min(r.report.intervalMs, since, settings.staleAfterMs));
 }

@@ -5,6 +5,7 @@ import { capacityRelativeError } from '../capacity-noise.js';
 import { liveTarget } from '../control-law.js';
 import type { CoreSettings } from '../core-config.js';
 import { holdTarget } from '../hold-target.js';
+import { fmt } from '../explain.js';
 import { buildScope } from '../scope.js';
 import type { DestState } from '../state.js';
 import type { Target } from '../target.js';
@@ -48,9 +49,32 @@ function estimate({ svc, rows }: ServiceRows, tauMs: number): Estimates {
     }
     if (est.rate !== undefined) rates.set(d, est.rate);
   }
+  if (svc.mode === 'capacity') boundCapacities(live.map((r) => r.d), svc.capacity.maxRatio, notes);
   const known = live.flatMap((r) => (r.d.capacity !== undefined ? [r.d.capacity] : []));
   const meanCapacity = known.length > 0 ? known.reduce((x, y) => x + y, 0) / known.length : undefined;
   return { notes, rates, meanCapacity };
+}
+
+/**
+ * Caps each capacity at `maxRatio` times the median of the others' (when any other is known), on the state and in its
+ * note. A median of the others, not the mean: the one that claims too much cannot raise its own bound.
+ */
+function boundCapacities(dests: readonly DestState[], maxRatio: number, notes: Map<DestState, string>): void {
+  const known = dests.filter((d) => d.capacity !== undefined);
+  if (known.length < 2) return;
+  const bounds = known.map((d) => maxRatio * median(known.filter((o) => o !== d).map((o) => o.capacity ?? 0)));
+  known.forEach((d, i) => {
+    const bound = bounds[i] ?? Number.POSITIVE_INFINITY;
+    if ((d.capacity ?? 0) <= bound) return;
+    notes.set(d, `${notes.get(d) ?? `capacity ${fmt(d.capacity ?? 0)}/s`}, counted as ${fmt(bound)}/s (at most ${fmt(maxRatio)} × the others' median)`);
+    d.capacity = bound;
+  });
+}
+
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? (v[mid] ?? 0) : ((v[mid - 1] ?? 0) + (v[mid] ?? 0)) / 2;
 }
 
 /** Every destination's proposal, in config order: a hold when its agent is not live, else its control law. */
