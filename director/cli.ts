@@ -36,7 +36,12 @@ export function directorUnit(configPath: string): string {
   return renderUnit({
     description: 'lvs-feedback director: load feedback to IPVS weights',
     execStart: [process.execPath, CLI_PATH, 'director', '--config', configPath],
-    extraService: ['# ipvsadm needs CAP_NET_ADMIN (and reads /proc/net/ip_vs).', 'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_BIND_SERVICE'],
+    extraService: [
+      '# ipvsadm needs CAP_NET_ADMIN (and reads /proc/net/ip_vs).',
+      'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_BIND_SERVICE',
+      '# One file per agent connection: room for agents.maxConnections and more.',
+      `LimitNOFILE=${DIRECTOR_DEFAULTS.unitOpenFiles}`,
+    ],
   });
 }
 

@@ -141,16 +141,27 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
   sorryServer: { weight: 1, method: 'masq' as Method },
   /** The report interval the director asks agents for in its welcome. */
   reportIntervalMs: 2_000,
+  /** LimitNOFILE of the director's unit: an open file per agent connection, with room to spare. */
+  unitOpenFiles: 65_536,
   agents: {
-    /** A connection must say hello within this time. */
-    helloTimeoutMs: 5_000,
+    /** A connection must say hello within this time (and an upgrade request be complete). */
+    helloTimeoutMs: 3_000,
     pingIntervalMs: 10_000,
     /** More messages than this per second on one connection closes it (a report every 500 ms is the fastest legal). */
     maxMessagesPerSecond: 20,
     /** Bad messages in a row before a connection is closed; each is answered and logged once. */
     maxConsecutiveBadMessages: 10,
-    /** Connections beyond this many (authenticated or not) are refused at the upgrade. */
-    maxConnections: 1_024,
+    /** Connections beyond this many (authenticated or not) are refused at the upgrade (503), logged. */
+    maxConnections: 25_000,
+    /** From one address (agents behind one NAT share it): beyond this many, refused (429). */
+    maxConnectionsPerAddress: 64,
+    /** Connections that have not sent a valid hello yet, in all and per address: a small budget. */
+    maxPendingHellos: 256,
+    maxPendingHellosPerAddress: 8,
+    /** This many failed hellos (unknown id, wrong token) from one address within the window refuse it for a while. */
+    maxFailedHellos: 10,
+    failedHelloWindowMs: 10_000,
+    failedHelloBlockMs: 30_000,
     /**
      * Largest frame read at all: one over the protocol's message limit but under this is answered MSG_TOO_LARGE and the
      * connection stays; a larger one closes the connection (1009) unread.

@@ -62,6 +62,7 @@ export async function startDirector(config: DirectorConfig, log: Logger, opts: D
     reportIntervalMs: config.reportIntervalMs,
     log,
     now,
+    limits: { maxConnections: config.listen.maxConnections, maxConnectionsPerAddress: config.listen.maxConnectionsPerAddress },
   });
   agents.on('hello', (id, hello) => controller.onHello(id, hello.host));
   agents.on('report', (id, report, at) => controller.onReport(id, report, at));

@@ -46,6 +46,8 @@ const CLOSE = { badRequest: 4400, unauthorized: 4401, conflict: 4409, tooMany: 4
 
 interface Conn {
   agentId?: string;
+  /** The peer's address without its port: what the per-address limits count. */
+  address: string;
   /** Refused and being closed: nothing more it sends is read. */
   refused?: boolean;
   remote: string;
@@ -63,6 +65,12 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
   private pingTimer: NodeJS.Timeout | undefined;
   private readonly byAgent = new Map<string, WebSocket>();
   private readonly conns = new Map<WebSocket, Conn>();
+  /** Open connections and connections without a valid hello yet, per address (entries at 0 are dropped). */
+  private readonly perAddress = new Map<string, { open: number; pending: number }>();
+  private pendingTotal = 0;
+  /** Failed hellos (unknown id, wrong token) per address in the current window, and addresses refused until a time. */
+  private readonly failures = new Map<string, { since: number; count: number }>();
+  private readonly blockedUntil = new Map<string, number>();
   /** Refusals logged, by address and code (addresses are anyone's: bounded); bad messages, by agent and code. */
   private readonly refusedOnce: LogOnce;
   private readonly badOnce = new LogOnce();
@@ -89,11 +97,15 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
       // Read frames somewhat over the protocol limit, so the codec answers them MSG_TOO_LARGE and the agent stays on.
       maxPayload: Math.max(this.limits.maxFrameBytes, PROTOCOL.maxMessageBytes),
       perMessageDeflate: false,
-      verifyClient: (_info, cb) => {
-        if (this.conns.size >= this.limits.maxConnections) cb(false, 503, 'too many connections');
-        else cb(true);
+      verifyClient: (info, cb) => {
+        const refusal = this.admission(info.req.socket.remoteAddress ?? '?');
+        if (refusal === undefined) cb(true);
+        else cb(false, refusal.status, refusal.why);
       },
     });
+    // An upgrade request that dawdles holds a socket too: it gets no longer than a hello does.
+    http.headersTimeout = this.limits.helloTimeoutMs;
+    http.requestTimeout = this.limits.helloTimeoutMs;
     wss.on('connection', (ws, req) => this.onConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
     this.http = http;
     this.wss = wss;
@@ -125,8 +137,10 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
 
   private onConnection(ws: WebSocket, remote: string): void {
     const now = this.opts.now();
-    const conn: Conn = { remote, alive: true, heardAt: now, badInARow: 0, windowStart: now, windowCount: 0 };
+    const conn: Conn = { remote, address: remote.replace(/:\d+$/, ''), alive: true, heardAt: now, badInARow: 0, windowStart: now, windowCount: 0 };
     this.conns.set(ws, conn);
+    this.countOpen(conn.address, +1);
+    this.countPending(conn.address, +1);
     const helloTimer = setTimeout(() => {
       if (!conn.agentId) this.refuse(ws, conn, new HelloExpectedError('(nothing)'), CLOSE.badRequest);
     }, this.limits.helloTimeoutMs);
@@ -139,6 +153,8 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     ws.on('close', (code, reason) => {
       clearTimeout(helloTimer);
       this.conns.delete(ws);
+      this.countOpen(conn.address, -1);
+      if (!conn.agentId) this.countPending(conn.address, -1);
       if (conn.agentId && this.byAgent.get(conn.agentId) === ws) {
         this.byAgent.delete(conn.agentId);
         const why = `closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
@@ -191,10 +207,12 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
   private onHello(ws: WebSocket, conn: Conn, hello: HelloMessage): void {
     const expected = this.opts.tokens.get(hello.agentId);
     if (expected === undefined) {
+      this.failedHello(conn.address);
       this.refuse(ws, conn, new AgentUnknownError(hello.agentId), CLOSE.unauthorized, hello.agentId);
       return;
     }
     if (!tokensMatch(hello.token, expected)) {
+      this.failedHello(conn.address);
       this.refuse(ws, conn, new AuthFailedError(hello.agentId), CLOSE.unauthorized, hello.agentId);
       return;
     }
@@ -204,6 +222,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
       return;
     }
     conn.agentId = hello.agentId;
+    this.countPending(conn.address, -1);
     this.byAgent.set(hello.agentId, ws);
     ws.send(
       encodeMessage({
@@ -264,6 +283,68 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     this.answer(ws, conn, error, agentId);
     conn.refused = true;
     ws.close(closeCode, error.code);
+  }
+
+  /**
+   * Whether a new connection from `address` may be upgraded: undefined if so, else the HTTP status and why. Checked in
+   * order: an address cooling down after failed hellos, the total, the address's share, and the budget of connections
+   * that have not said hello yet (small, so silent sockets cannot hold the door shut for honest agents).
+   */
+  private admission(address: string): { status: number; why: string } | undefined {
+    const now = this.opts.now();
+    const L = this.limits;
+    const until = this.blockedUntil.get(address);
+    if (until !== undefined && now < until) return this.refusedUpgrade(address, 429, `too many failed hellos from ${address}: refused for ${Math.ceil((until - now) / 1000)}s more`, 'FAILED_HELLOS');
+    if (until !== undefined) this.blockedUntil.delete(address);
+    const mine = this.perAddress.get(address) ?? { open: 0, pending: 0 };
+    if (this.conns.size >= L.maxConnections) return this.refusedUpgrade(address, 503, `too many connections (${L.maxConnections}, agents.maxConnections)`, 'MAX_CONNECTIONS');
+    if (mine.open >= L.maxConnectionsPerAddress) return this.refusedUpgrade(address, 429, `too many connections from ${address} (${L.maxConnectionsPerAddress}, agents.maxConnectionsPerAddress)`, 'MAX_PER_ADDRESS');
+    if (this.pendingTotal >= L.maxPendingHellos) return this.refusedUpgrade(address, 503, `too many connections without a hello (${L.maxPendingHellos})`, 'MAX_PENDING');
+    if (mine.pending >= L.maxPendingHellosPerAddress) return this.refusedUpgrade(address, 429, `too many connections without a hello from ${address} (${L.maxPendingHellosPerAddress})`, 'MAX_PENDING_PER_ADDRESS');
+    return undefined;
+  }
+
+  /** An upgrade refused: logged once per address and limit (within the refusal budget), answered with `status`. */
+  private refusedUpgrade(address: string, status: number, why: string, limit: string): { status: number; why: string } {
+    if (this.refusedOnce.shouldLog(`${address}:${limit}`, '') && this.logBudget.allow(limit)) this.opts.log.warn({ remote: address, limit }, `refused a connection: ${why}`);
+    return { status, why };
+  }
+
+  private countOpen(address: string, by: number): void {
+    const mine = this.perAddress.get(address) ?? { open: 0, pending: 0 };
+    mine.open += by;
+    if (mine.open <= 0 && mine.pending <= 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, mine);
+  }
+
+  private countPending(address: string, by: number): void {
+    this.pendingTotal += by;
+    const mine = this.perAddress.get(address) ?? { open: 0, pending: 0 };
+    mine.pending += by;
+    if (mine.open <= 0 && mine.pending <= 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, mine);
+  }
+
+  /** One more failed hello from `address`: past the limit within the window, it is refused for a while. */
+  private failedHello(address: string): void {
+    const now = this.opts.now();
+    const L = this.limits;
+    const f = this.failures.get(address);
+    const current = f !== undefined && now - f.since < L.failedHelloWindowMs ? { since: f.since, count: f.count + 1 } : { since: now, count: 1 };
+    this.failures.delete(address);
+    this.failures.set(address, current);
+    if (this.failures.size > L.logOnceKeys) {
+      const oldest = this.failures.keys().next().value;
+      if (oldest !== undefined) this.failures.delete(oldest);
+    }
+    if (current.count >= L.maxFailedHellos) {
+      this.blockedUntil.set(address, now + L.failedHelloBlockMs);
+      this.failures.delete(address);
+      if (this.blockedUntil.size > L.logOnceKeys) {
+        const oldest = this.blockedUntil.keys().next().value;
+        if (oldest !== undefined) this.blockedUntil.delete(oldest);
+      }
+    }
   }
 
   /** Says how many refusal lines the budget held back in the intervals that ended, if any. */

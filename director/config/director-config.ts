@@ -4,7 +4,8 @@ import type { CoreSettings } from '../core/core-config.js';
 
 export interface DirectorConfig {
   readonly id: string;
-  readonly listen: { readonly host: string; readonly port: number };
+  /** The agents' port; connections beyond `maxConnections`, or `maxConnectionsPerAddress` from one address, are refused. */
+  readonly listen: { readonly host: string; readonly port: number; readonly maxConnections: number; readonly maxConnectionsPerAddress: number };
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** `stuckAfter`: no decision for this long makes status and /healthz say the controller is stuck. */
   readonly status: { readonly host: string; readonly port: number; readonly enabled: boolean; readonly stuckAfter: number };

@@ -66,7 +66,7 @@ const S = D.service;
 // DIRECTOR_DEFAULTS in the file's shape and units: what a file that leaves a key out means.
 const TOP = {
   id: D.id,
-  listen: D.listen,
+  listen: { ...D.listen, maxConnections: D.agents.maxConnections, maxConnectionsPerAddress: D.agents.maxConnectionsPerAddress },
   status: D.status,
   logLevel: D.logLevel,
   reportInterval: D.reportIntervalMs,

@@ -84,7 +84,7 @@ const serviceSchema = z
     scheduler: z.string().regex(/^[a-z]{2,8}$/).optional(),
     /** Create the virtual service when the kernel does not have it (off: report it missing). */
     create: z.boolean().optional(),
-    realServers: z.array(realServerSchema).min(1).max(4_096),
+    realServers: z.array(realServerSchema).min(1).max(65_536),
     sorryServers: z.array(sorryServerSchema).max(16).optional(),
     ...policyFields,
   })
@@ -99,7 +99,7 @@ const endpointFields = { host: z.string().min(1).optional(), port: z.int().min(0
 
 export const directorConfigSchema = z.strictObject({
   id: z.string().max(64).optional(),
-  listen: z.strictObject(endpointFields).optional(),
+  listen: z.strictObject({ ...endpointFields, maxConnections: z.int().min(1).max(1_000_000).optional(), maxConnectionsPerAddress: z.int().min(1).max(1_000_000).optional() }).optional(),
   tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
   status: z.strictObject({ ...endpointFields, enabled: z.boolean().optional(), stuckAfter: duration(1_000, 3_600_000).optional() }).optional(),
   logLevel: z.enum(LOG_LEVELS).optional(),
@@ -120,7 +120,7 @@ export const directorConfigSchema = z.strictObject({
   externalEditHold: duration(0, 86_400_000).optional(),
   /** Plugin metric names expressions may use (the director cannot know them before agents report). */
   pluginMetrics: z.array(metricNameSchema).max(PROTOCOL.maxMetrics).optional(),
-  agents: z.array(agentEntrySchema).min(1).max(4_096),
+  agents: z.array(agentEntrySchema).min(1).max(100_000),
   defaults: policySchema.optional(),
   services: z.array(serviceSchema).min(1).max(1_024),
 });

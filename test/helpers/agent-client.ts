@@ -48,9 +48,9 @@ export class AgentClient {
     );
   }
 
-  /** Opens a connection; rejects if the server refuses the upgrade or cannot be reached. */
-  static connect(url: string): Promise<AgentClient> {
-    const ws = new WebSocket(url);
+  /** Opens a connection (from `localAddress`, e.g. 127.0.0.2, when given); rejects if the upgrade is refused. */
+  static connect(url: string, localAddress?: string): Promise<AgentClient> {
+    const ws = new WebSocket(url, localAddress ? { localAddress } : {});
     const client = new AgentClient(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));

@@ -233,7 +233,8 @@ describe('agent server log under refused traffic', () => {
 
   it('logs a flood of unknown ids once per address and code, not once per claimed id', async () => {
     const { log, lines } = memoryLogger('info');
-    const s = await start({ log });
+    // Failed hellos are not throttled here (the admission tests below are about that).
+    const s = await start({ log, limits: { maxFailedHellos: 1_000 } });
     for (let i = 0; i < 60; i++) await refusedWith(s, helloFrame(`intruder-${i}`, 'x'.repeat(20)));
     expect(lines.filter((l) => l.code === 'AGENT_UNKNOWN')).toHaveLength(1);
   });
@@ -281,5 +282,66 @@ describe('agent server log under refused traffic', () => {
     for (let i = 0; i < 50; i++) c.send(reportFrame(i, { cpu_util_pct: 1 }));
     await c.closedWithin();
     expect(refusals).toBe(1);
+  });
+});
+
+describe('agent server admission', () => {
+  /** Connections from `address` that never say hello, all upgraded (or refused at the upgrade). */
+  async function silent(url: string, address: string, n: number): Promise<{ open: AgentClient[]; refused: string[] }> {
+    const open: AgentClient[] = [];
+    const refused: string[] = [];
+    await Promise.all(
+      Array.from({ length: n }, () =>
+        AgentClient.connect(url, address).then(
+          (c) => {
+            clients.push(c);
+            open.push(c);
+          },
+          (err: Error) => refused.push(err.message),
+        ),
+      ),
+    );
+    return { open, refused };
+  }
+
+  it('keeps the door open for an honest agent while one address holds silent connections', async () => {
+    // The total would allow 100; one address gets at most 8 without a hello.
+    const s = await start({ limits: { maxConnections: 100, maxPendingHellosPerAddress: 8 } });
+    const attack = await silent(s.url, '127.0.0.1', 150);
+    expect(attack.open).toHaveLength(8);
+    expect(attack.refused.every((m) => /429/.test(m))).toBe(true);
+    const honest = await AgentClient.connect(s.url, '127.0.0.2');
+    clients.push(honest);
+    expect((await honest.hello('web1', token('web1'))).type).toBe('welcome');
+  });
+
+  it('holds silent connections from many addresses to a small budget in all', async () => {
+    const s = await start({ limits: { maxPendingHellos: 12, maxPendingHellosPerAddress: 8 } });
+    const a = await silent(s.url, '127.0.0.3', 8);
+    const b = await silent(s.url, '127.0.0.4', 8);
+    expect(a.open.length + b.open.length).toBe(12);
+    // Once they are cut at the hello timeout, there is room again; a welcomed agent never counts against the budget.
+    await Promise.all([...a.open, ...b.open].map((c) => c.closedWithin(10_000)));
+    const honest = await AgentClient.connect(s.url, '127.0.0.2');
+    clients.push(honest);
+    expect((await honest.hello('web2', token('web2'))).type).toBe('welcome');
+  }, 20_000);
+
+  it('refuses an address for a while after too many failed hellos, and no other address', async () => {
+    let clock = 0;
+    const s = await start({ now: () => clock, limits: { maxFailedHellos: 3, failedHelloWindowMs: 10_000, failedHelloBlockMs: 30_000 } });
+    for (let i = 0; i < 3; i++) {
+      const c = await AgentClient.connect(s.url, '127.0.0.5');
+      clients.push(c);
+      expect(await c.hello('web1', 'wrong-token-000000000')).toMatchObject({ code: 'AUTH_FAILED' });
+    }
+    await expect(AgentClient.connect(s.url, '127.0.0.5')).rejects.toThrow(/429/);
+    const other = await AgentClient.connect(s.url, '127.0.0.6');
+    clients.push(other);
+    expect((await other.hello('web1', token('web1'))).type).toBe('welcome');
+    clock += 30_000;
+    const later = await AgentClient.connect(s.url, '127.0.0.5');
+    clients.push(later);
+    expect(await later.hello('web2', token('web2'))).toMatchObject({ type: 'welcome' });
   });
 });

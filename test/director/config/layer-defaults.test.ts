@@ -104,12 +104,13 @@ describe('director config: the defaults block and each service', () => {
   });
 
   it('merges listen, status and smoothing key by key with their defaults', () => {
+    const LIMITS = { maxConnections: DIRECTOR_DEFAULTS.agents.maxConnections, maxConnectionsPerAddress: DIRECTOR_DEFAULTS.agents.maxConnectionsPerAddress };
     const c = config([{}], { listen: { port: 9000 }, status: { port: 9100 }, smoothing: { blackout: '2s' } });
-    expect(c.listen).toEqual({ host: DIRECTOR_DEFAULTS.listen.host, port: 9000 });
+    expect(c.listen).toEqual({ host: DIRECTOR_DEFAULTS.listen.host, port: 9000, ...LIMITS });
     expect(c.status).toEqual({ ...DIRECTOR_DEFAULTS.status, port: 9100 });
     expect(c.core.smoothing).toMatchObject({ tauMs: DIRECTOR_DEFAULTS.smoothing.tauMs, blackoutMs: 2_000 });
     const other = config([{}], { listen: { host: '127.0.0.1' }, status: { enabled: false }, smoothing: { timeConstant: '3s' } });
-    expect(other.listen).toEqual({ host: '127.0.0.1', port: DIRECTOR_DEFAULTS.listen.port });
+    expect(other.listen).toEqual({ host: '127.0.0.1', port: DIRECTOR_DEFAULTS.listen.port, ...LIMITS });
     expect(other.status).toEqual({ ...DIRECTOR_DEFAULTS.status, enabled: false });
     expect(other.core.smoothing).toMatchObject({ tauMs: 3_000, blackoutMs: DIRECTOR_DEFAULTS.smoothing.blackoutMs });
   });
