@@ -81,7 +81,7 @@ export function healthOf(snap: Snapshot, clock: StatusClock): Pick<DirectorStatu
   return { ...at, lastDecisionAgeS: ageS, healthy: false, unhealthy: why };
 }
 
-export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot, findings: readonly TableFinding[] = [], clock?: StatusClock): DirectorStatus {
+export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot, findings: readonly TableFinding[], clock: StatusClock): DirectorStatus {
   const services = core.services.map((svc): ServiceStatus => {
     const sd = snap.services.find((s) => s.service === svc.name);
     // The core's state holds every configured destination and agent from the first decision on.
@@ -117,7 +117,7 @@ export function buildStatus(directorId: string, table: string, uptimeS: number, 
     return { name: svc.name, serviceId: svc.serviceId, sorryActive: sd?.sorryActive ?? false, alarm: sd?.alarm ?? false, dests };
   });
   const warnings = findings.map((f) => ({ code: f.code, service: f.service, message: f.message }));
-  const health = healthOf(snap, clock ?? { nowMs: snap.at, stuckAfterMs: Number.POSITIVE_INFINITY });
+  const health = healthOf(snap, clock);
   return { directorId, table, uptimeS: Math.round(uptimeS), ...health, ...(snap.lastWriteError ? { lastWriteError: snap.lastWriteError } : {}), warnings, services };
 }
 

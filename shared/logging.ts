@@ -50,6 +50,19 @@ export function createLogger(name: string, level: LevelWithSilent = 'info'): Log
 }
 
 /**
+ * Sets `key` in `map` as its newest entry, forgetting the oldest beyond `max`: for maps keyed by what others send
+ * (addresses), which must not grow without bound.
+ */
+export function setBounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+}
+
+/**
  * Remembers which conditions were already logged, so a failure repeating every second is logged once when it
  * starts (or changes) and once when it clears, not on every sample.
  */
@@ -62,12 +75,7 @@ export class LogOnce {
   /** True when `key` is new or its `signature` changed since it was last reported; records it. */
   shouldLog(key: string, signature: string): boolean {
     if (this.seen.get(key) === signature) return false;
-    this.seen.delete(key);
-    this.seen.set(key, signature);
-    if (this.seen.size > this.maxKeys) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
-    }
+    setBounded(this.seen, key, signature, this.maxKeys);
     return true;
   }
 

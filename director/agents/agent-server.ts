@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { PROTOCOL } from '../../shared/defaults.js';
 import { DIRECTOR_DEFAULTS } from '../defaults.js';
 import { AgentDuplicateError, AgentUnknownError, AuthFailedError, HelloExpectedError, LvsfError, MessageInvalidError } from '../../shared/errors.js';
-import { clip, LogBudget, LogOnce, type Logger } from '../../shared/logging.js';
+import { clip, LogBudget, LogOnce, setBounded, type Logger } from '../../shared/logging.js';
 import { decodeAgentMessage, encodeMessage } from '../../shared/protocol/codec.js';
 import type { HelloMessage, ReportMessage } from '../../shared/protocol/messages.js';
 import { tokensMatch } from './token.js';
@@ -139,8 +139,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     const now = this.opts.now();
     const conn: Conn = { remote, address: remote.replace(/:\d+$/, ''), alive: true, heardAt: now, badInARow: 0, windowStart: now, windowCount: 0 };
     this.conns.set(ws, conn);
-    this.countOpen(conn.address, +1);
-    this.countPending(conn.address, +1);
+    this.count(conn.address, +1, +1);
     const helloTimer = setTimeout(() => {
       if (!conn.agentId) this.refuse(ws, conn, new HelloExpectedError('(nothing)'), CLOSE.badRequest);
     }, this.limits.helloTimeoutMs);
@@ -153,8 +152,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     ws.on('close', (code, reason) => {
       clearTimeout(helloTimer);
       this.conns.delete(ws);
-      this.countOpen(conn.address, -1);
-      if (!conn.agentId) this.countPending(conn.address, -1);
+      this.count(conn.address, -1, conn.agentId ? 0 : -1);
       if (conn.agentId && this.byAgent.get(conn.agentId) === ws) {
         this.byAgent.delete(conn.agentId);
         const why = `closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
@@ -222,7 +220,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
       return;
     }
     conn.agentId = hello.agentId;
-    this.countPending(conn.address, -1);
+    this.count(conn.address, 0, -1);
     this.byAgent.set(hello.agentId, ws);
     ws.send(
       encodeMessage({
@@ -269,7 +267,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
    */
   private answer(ws: WebSocket, conn: Conn, error: LvsfError, agentId = conn.agentId): void {
     if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ type: 'error', code: error.code, message: error.message.slice(0, PROTOCOL.maxTextLength) }));
-    const address = conn.remote.replace(/:\d+$/, '');
+    const { address } = conn;
     if (conn.agentId) this.hadBad.add(conn.agentId);
     const first = conn.agentId ? this.badOnce.shouldLog(`${conn.agentId}:${error.code}`, '') : this.refusedOnce.shouldLog(`${address}:${error.code}`, '');
     if (first && this.logBudget.allow(error.code)) {
@@ -310,17 +308,12 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     return { status, why };
   }
 
-  private countOpen(address: string, by: number): void {
+  /** Counts connections of `address` opened or closed (`open`), and hellos still due (`pending`), by ±1 or 0. */
+  private count(address: string, open: number, pending: number): void {
+    this.pendingTotal += pending;
     const mine = this.perAddress.get(address) ?? { open: 0, pending: 0 };
-    mine.open += by;
-    if (mine.open <= 0 && mine.pending <= 0) this.perAddress.delete(address);
-    else this.perAddress.set(address, mine);
-  }
-
-  private countPending(address: string, by: number): void {
-    this.pendingTotal += by;
-    const mine = this.perAddress.get(address) ?? { open: 0, pending: 0 };
-    mine.pending += by;
+    mine.open += open;
+    mine.pending += pending;
     if (mine.open <= 0 && mine.pending <= 0) this.perAddress.delete(address);
     else this.perAddress.set(address, mine);
   }
@@ -331,19 +324,10 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     const L = this.limits;
     const f = this.failures.get(address);
     const current = f !== undefined && now - f.since < L.failedHelloWindowMs ? { since: f.since, count: f.count + 1 } : { since: now, count: 1 };
-    this.failures.delete(address);
-    this.failures.set(address, current);
-    if (this.failures.size > L.logOnceKeys) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest !== undefined) this.failures.delete(oldest);
-    }
+    setBounded(this.failures, address, current, L.logOnceKeys);
     if (current.count >= L.maxFailedHellos) {
-      this.blockedUntil.set(address, now + L.failedHelloBlockMs);
       this.failures.delete(address);
-      if (this.blockedUntil.size > L.logOnceKeys) {
-        const oldest = this.blockedUntil.keys().next().value;
-        if (oldest !== undefined) this.blockedUntil.delete(oldest);
-      }
+      setBounded(this.blockedUntil, address, now + L.failedHelloBlockMs, L.logOnceKeys);
     }
   }
 

@@ -19,19 +19,16 @@ afterEach(async () => {
   await Promise.all(running.servers.splice(0).map((s) => s.stop()));
 });
 
+/** A real director's agent port that knows web1 by 'right-token'. */
+async function startServer(reportIntervalMs: number): Promise<{ server: AgentServer; port: number }> {
+  const server = new AgentServer({ host: '127.0.0.1', port: 0, tokens: new Map([['web1', 'right-token']]), directorId: 'test-director', reportIntervalMs, log: createLogger('director', 'silent'), now: () => performance.now() });
+  running.servers.push(server);
+  return { server, port: await server.start() };
+}
+
 describe('agent link refused by the director', () => {
   it('waits at least half the longest backoff between attempts, and logs the refusal once', async () => {
-    const server = new AgentServer({
-      host: '127.0.0.1',
-      port: 0,
-      tokens: new Map([['web1', 'right-token']]),
-      directorId: 'test-director',
-      reportIntervalMs: 500,
-      log: createLogger('director', 'silent'),
-      now: () => performance.now(),
-    });
-    running.servers.push(server);
-    const port = await server.start();
+    const { server, port } = await startServer(500);
     // Attempt times as the director sees them: each refusal answers one hello.
     const refusedAt: number[] = [];
     server.on('refused', () => refusedAt.push(performance.now()));
@@ -53,17 +50,7 @@ describe('agent link refused by the director', () => {
   });
 
   it('retries a refusal a retry can cure (AGENT_DUPLICATE: the director still holds an older connection) at the usual backoff', async () => {
-    const server = new AgentServer({
-      host: '127.0.0.1',
-      port: 0,
-      tokens: new Map([['web1', 'right-token']]),
-      directorId: 'test-director',
-      reportIntervalMs: 60_000,
-      log: createLogger('director', 'silent'),
-      now: () => performance.now(),
-    });
-    running.servers.push(server);
-    const port = await server.start();
+    const { server, port } = await startServer(60_000);
     // The older connection for web1, just welcomed and so not silent: the director keeps it and refuses the link.
     const older = await AgentClient.connect(`ws://127.0.0.1:${port}`);
     expect((await older.hello('web1', 'right-token')).type).toBe('welcome');
