@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { renderUnit } from '../shared/systemd-unit.js';
-import { StatusUnreachableError } from './errors.js';
+import { StatusQueryError, StatusUnreachableError } from './errors.js';
 import { reportFatal } from '../shared/exit.js';
 import { createLogger, LOG_LEVELS } from '../shared/logging.js';
 import { CLI_PATH } from '../shared/version.js';
@@ -84,12 +84,22 @@ export function statusCommand(): Command {
     .description('show what a running director knows: agents, smoothed inputs, weights and why')
     .option('-u, --url <url>', 'the director’s status endpoint', `http://${d.host}:${d.port}/status`)
     .option('--json', 'print the raw JSON')
-    .action(async (opts: { url: string; json?: boolean }) => {
+    .option('--service <name>', 'only this virtual service')
+    .option('--agent <id>', 'only the real servers of this agent')
+    .option('--state <state>', 'only real servers whose agent is waiting, blackout, live or stale, or absent from the table')
+    .option('--limit <n>', 'at most this many real servers')
+    .option('--summary', 'counts per service and state instead of the real servers')
+    .action(async (opts: { url: string; json?: boolean; service?: string; agent?: string; state?: string; limit?: string; summary?: boolean }) => {
       try {
-        const res = await fetch(opts.url, { signal: AbortSignal.timeout(DIRECTOR_DEFAULTS.statusClientTimeoutMs) }).catch((err: Error) => {
+        // The filter is the endpoint's (status-query.ts): at 10,000 servers only what is asked for crosses the wire.
+        const url = new URL(opts.url);
+        for (const key of ['service', 'agent', 'state', 'limit'] as const) if (opts[key] !== undefined) url.searchParams.set(key, opts[key]);
+        if (opts.summary) url.searchParams.set('summary', '1');
+        const res = await fetch(url, { signal: AbortSignal.timeout(DIRECTOR_DEFAULTS.statusClientTimeoutMs) }).catch((err: Error) => {
           // fetch's TypeError carries the socket's error (ECONNREFUSED, …) as its cause.
           throw new StatusUnreachableError(opts.url, (err.cause as Error | undefined)?.message ?? err.message);
         });
+        if (res.status === 400) throw new StatusQueryError(((await res.json()) as { message?: string }).message?.replace(/^status query: /, '') ?? 'refused');
         // The endpoint is a director's own buildStatus(), of the same version as this command.
         const body = (await res.json()) as DirectorStatus;
         const { renderStatus } = await import('./status-view.js');

@@ -4,17 +4,18 @@ import { describeError } from '../shared/errors.js';
 import { IpvsApplyError } from './errors.js';
 import { LogOnce, type Logger } from '../shared/logging.js';
 import type { HostFacts } from '../shared/protocol/messages.js';
-import type { DestDecision, ServiceDecision, StepResult } from './core/decisions.js';
+import type { DestDecision, ServiceDecision } from './core/decisions.js';
 import { decisionLine } from './core/explain.js';
 import type { ReceivedReport } from './core/observation.js';
-import { advance } from './core/advance.js';
+import { advance, type DecidedStep } from './core/advance.js';
 import { initialState } from './core/step.js';
 import type { CoreState } from './core/state.js';
 import type { DirectorConfig } from './config/director-config.js';
 import type { KernelTable } from './kernel/kernel-table.js';
+import { PerfWindow } from './perf-window.js';
 
 export interface ControllerEvents {
-  decided: [result: StepResult<CoreState>];
+  decided: [result: DecidedStep];
 }
 
 /** Everything status needs about one moment: the core's state and the decisions made from it. */
@@ -43,6 +44,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private stopped = false;
   /** Decisions in a row whose write failed (wholly or in part), for the line that says writing works again. */
   private failedWrites = 0;
+  /** How long decisions take (read, decide, write) and how late the event loop runs, for status. */
+  readonly perf = new PerfWindow();
 
   constructor(
     private readonly config: DirectorConfig,
@@ -99,6 +102,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    this.perf.stop();
     if (this.config.onExit === 'restore') {
       const configured = new Map(this.config.core.services.flatMap((s) => s.realServers.map((r) => [`${s.name}/${r.id}`, r.baseWeight] as const)));
       const restore = this.last.dests.flatMap((d) => {
@@ -114,6 +118,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   private async decide(): Promise<void> {
     if (this.stopped) return;
+    const startedAt = performance.now();
     let kernel;
     try {
       kernel = await this.table.read();
@@ -137,7 +142,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.state = result.state;
     if (result.steps.length === 0) return;
     if (result.steps.length > 1) {
-      const instants = result.steps.map((s) => s.state.decidedAt);
+      const instants = result.steps.map((s) => s.instant);
       this.log.warn(
         { event: 'caught-up', instants },
         `decided ${result.steps.length} grid instants at once (this decision ran ${Math.round(this.now() - (instants[0] ?? 0) - this.config.core.decisions.settleMs)} ms late): the table gets the last`,
@@ -167,6 +172,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     }
     this.last = { at: this.now(), state: this.state, dests: result.dests, services: result.services, connected: new Set(this.connected), decided: true, ...(lastWriteError ? { lastWriteError } : {}) };
     for (const s of result.steps) this.emit('decided', s);
+    this.perf.recordDecision(performance.now() - startedAt);
   }
 
   /** The changed destinations whose weight the table holds now, as read back after the write (`service/destId`). */
@@ -189,7 +195,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   }
 
   /** Events of a decision (agents, destinations, sorry servers), as they happen. */
-  private explainEvents(result: StepResult<CoreState>): void {
+  private explainEvents(result: DecidedStep): void {
     for (const e of result.events) {
       const level = e.kind === 'alarm' ? 'error' : e.kind === 'agent-stale' || e.kind === 'dest-absent' || e.kind === 'service-missing' || e.kind === 'external-edit' || e.kind === 'sorry-on' ? 'warn' : 'info';
       this.log[level]({ event: e.kind, service: e.service, dest: e.destId, agentId: e.agentId }, e.message);
@@ -197,9 +203,9 @@ export class Controller extends EventEmitter<ControllerEvents> {
   }
 
   /** One line per weight change that landed; holds (waiting, blackout, stale, missing input) once when they start. */
-  private explainChanges(result: StepResult<CoreState>, landed: ReadonlySet<string>): void {
+  private explainChanges(result: DecidedStep, landed: ReadonlySet<string>): void {
     // The grid instant the decision belongs to: the same on every director fed by the same reports.
-    const instant = result.state.decidedAt;
+    const instant = result.instant;
     for (const d of result.dests) {
       const key = `${d.service}/${d.destId}`;
       if (d.weight !== d.weightBefore && landed.has(key)) {

@@ -34,6 +34,13 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
    * ipvs.timeoutMs, so a working controller decides at least every few of those).
    */
   status: { host: '127.0.0.1', port: 7655, enabled: true, stuckAfter: 30_000 },
+  /**
+   * Status `perf`: decision durations and event-loop delay (sampled every `loopResolutionMs`) over windows of
+   * `windowMs`, the last complete one and the one running.
+   */
+  perf: { windowMs: 60_000, loopResolutionMs: 10 },
+  /** Status bodies with more real servers than this are sent as one line, not indented (a tenth of the bytes). */
+  statusIndentUpTo: 1_000,
   /** How long `lvs-feedback status` waits for the director's answer. */
   statusClientTimeoutMs: 5_000,
   /** On exit: leave the table as it is, or write back the configured weights. */

@@ -70,7 +70,7 @@ export async function startDirector(config: DirectorConfig, log: Logger, opts: D
   const status = (): DirectorStatus => {
     const s = buildStatus(directorId, table.description, (now() - started) / 1000, config.core, controller.snapshot(), tableWarnings.current(), { nowMs: now(), stuckAfterMs: config.status.stuckAfter });
     const logged = logHealth();
-    return logged.failedWrites > 0 ? { ...s, log: logged } : s;
+    return { ...s, ...(logged.failedWrites > 0 ? { log: logged } : {}), perf: controller.perf.status() };
   };
   const statusServer = new StatusServer(status);
   const agentPort = await agents.start();

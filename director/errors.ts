@@ -11,6 +11,7 @@ export const DIRECTOR_ERROR_CODES = {
   QUIESCE_PERSISTENT: 'A weight-0 server of a persistent service keeps getting its persistent clients: net.ipv4.vs.expire_quiescent_template is 0.',
   ONE_PACKET_SCHEDULER: 'A one-packet (-o) UDP service has a scheduler that counts connections: every datagram finds every server idle and most go to one server.',
   SYSCTL_ACCESS: 'A kernel setting under the proc root could not be read or written.',
+  STATUS_QUERY: 'A status request asks for something the status endpoint does not know (an unknown parameter or a bad value).',
 } as const;
 
 export type DirectorErrorCode = keyof typeof DIRECTOR_ERROR_CODES;
@@ -28,6 +29,13 @@ export class StatusUnreachableError extends LvsfError {
   static override readonly code: DirectorErrorCode = 'STATUS_UNREACHABLE';
   constructor(url: string, reason: string) {
     super(`cannot reach ${url}: ${reason} (is the director running, with status enabled?)`, { url });
+  }
+}
+
+export class StatusQueryError extends LvsfError {
+  static override readonly code: DirectorErrorCode = 'STATUS_QUERY';
+  constructor(reason: string) {
+    super(`status query: ${reason}`);
   }
 }
 

@@ -6,6 +6,7 @@ import { destKey } from './core/state.js';
 import type { Snapshot } from './controller.js';
 import type { TableFinding } from './kernel/table-findings.js';
 import type { LogHealth } from '../shared/logging.js';
+import type { PerfStatus } from './perf-window.js';
 
 export interface DestStatus {
   readonly service: string;
@@ -36,6 +37,8 @@ export interface ServiceStatus {
   readonly serviceId: string;
   readonly sorryActive: boolean;
   readonly alarm: boolean;
+  /** Real servers by their agent's state (waiting, blackout, live, stale), and `absent` from the table: all of them. */
+  readonly counts: Readonly<Record<string, number>>;
   readonly dests: readonly DestStatus[];
 }
 
@@ -61,6 +64,8 @@ export interface DirectorStatus {
   readonly lastWriteError?: string;
   /** Log lines the director could not write (its log destination refused them), when there were any. */
   readonly log?: LogHealth;
+  /** How long decisions take and how late the event loop runs (perf-window.ts). */
+  readonly perf?: PerfStatus;
   readonly warnings: readonly StatusWarning[];
   readonly services: readonly ServiceStatus[];
 }
@@ -81,9 +86,24 @@ export function healthOf(snap: Snapshot, clock: StatusClock): Pick<DirectorStatu
   return { ...at, lastDecisionAgeS: ageS, healthy: false, unhealthy: why };
 }
 
+/** The per-server part of the status, built once per decision (a snapshot) however often status is asked for. */
+const servicesOf = new WeakMap<Snapshot, readonly ServiceStatus[]>();
+
 export function buildStatus(directorId: string, table: string, uptimeS: number, core: CoreSettings, snap: Snapshot, findings: readonly TableFinding[], clock: StatusClock): DirectorStatus {
-  const services = core.services.map((svc): ServiceStatus => {
-    const sd = snap.services.find((s) => s.service === svc.name);
+  let services = servicesOf.get(snap);
+  if (services === undefined) {
+    services = serviceStatuses(core, snap);
+    servicesOf.set(snap, services);
+  }
+  const warnings = findings.map((f) => ({ code: f.code, service: f.service, message: f.message }));
+  const health = healthOf(snap, clock);
+  return { directorId, table, uptimeS: Math.round(uptimeS), ...health, ...(snap.lastWriteError ? { lastWriteError: snap.lastWriteError } : {}), warnings, services };
+}
+
+function serviceStatuses(core: CoreSettings, snap: Snapshot): ServiceStatus[] {
+  const decided = new Map(snap.services.map((s) => [s.service, s]));
+  return core.services.map((svc): ServiceStatus => {
+    const sd = decided.get(svc.name);
     // The core's state holds every configured destination and agent from the first decision on.
     const dests = svc.realServers.flatMap((rs): DestStatus[] => {
       const d = snap.state.dests[destKey(svc.name, rs.id)];
@@ -114,11 +134,13 @@ export function buildStatus(directorId: string, table: string, uptimeS: number, 
       };
       return [status];
     });
-    return { name: svc.name, serviceId: svc.serviceId, sorryActive: sd?.sorryActive ?? false, alarm: sd?.alarm ?? false, dests };
+    const counts: Record<string, number> = {};
+    for (const d of dests) {
+      const k = d.present ? d.agentState : 'absent';
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+    return { name: svc.name, serviceId: svc.serviceId, sorryActive: sd?.sorryActive ?? false, alarm: sd?.alarm ?? false, counts, dests };
   });
-  const warnings = findings.map((f) => ({ code: f.code, service: f.service, message: f.message }));
-  const health = healthOf(snap, clock);
-  return { directorId, table, uptimeS: Math.round(uptimeS), ...health, ...(snap.lastWriteError ? { lastWriteError: snap.lastWriteError } : {}), warnings, services };
 }
 
 function pad(cells: string[][]): string {
@@ -132,9 +154,13 @@ export function renderStatus(s: DirectorStatus): string {
   if (!s.healthy) out.push(`STUCK: ${s.unhealthy ?? 'no recent decision'}`);
   if (s.log) out.push(`LOG: ${s.log.failedWrites} line(s) could not be written${s.log.lastError ? ` (${s.log.lastError})` : ''}`);
   for (const w of s.warnings) out.push(`WARNING ${w.code}: ${w.message}`);
+  const p = s.perf?.last ?? s.perf?.current;
+  if (p && p.decisions > 0) out.push(`decisions over ${p.windowS}s: ${p.decisions}, p99 ${p.decisionMsP99} ms, max ${p.decisionMsMax} ms; event-loop delay p99 ${p.loopDelayMsP99 ?? '-'} ms`);
   for (const svc of s.services) {
     const flags = [svc.sorryActive ? 'SORRY SERVER IN' : '', svc.alarm ? 'ALARM: no usable destination' : ''].filter(Boolean).join(', ');
-    out.push('', `${svc.name} (${svc.serviceId})${flags ? ` — ${flags}` : ''}`);
+    const counts = Object.entries(svc.counts).map(([k, n]) => `${n} ${k}`).join(', ');
+    out.push('', `${svc.name} (${svc.serviceId})${flags ? ` — ${flags}` : ''}${counts ? ` — ${counts}` : ''}`);
+    if (svc.dests.length === 0) continue;
     const rows = [['real server', 'agent', 'state', 'cpu', 'mem free', 'capacity', 'weight', 'target', '-x/-y', 'reason']];
     for (const d of svc.dests) {
       rows.push([

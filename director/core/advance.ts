@@ -17,10 +17,16 @@ export interface AdvanceInput {
   readonly kernel?: KernelView;
 }
 
+/** The decisions of one grid instant. Its `state` is the state after the whole advance (the core steps in place). */
+export interface DecidedStep extends StepResult<CoreState> {
+  /** The grid instant decided. */
+  readonly instant: number;
+}
+
 export interface AdvanceResult {
   readonly state: CoreState;
   /** One result per grid instant decided, oldest first; empty when no instant was due. */
-  readonly steps: readonly StepResult<CoreState>[];
+  readonly steps: readonly DecidedStep[];
   /** What to write: the last decision per destination, `changed` when any decided instant changed it. */
   readonly dests: readonly DestDecision[];
   readonly services: readonly ServiceDecision[];
@@ -58,7 +64,8 @@ function boundPending(reports: ReceivedReport[], d: DecisionSettings): ReceivedR
 
 /**
  * Takes the decisions due at `now`: each grid instant g decides from the reports whose own time is at most g, whatever
- * their arrival order and whenever this is called. The kernel's table goes into the first instant decided.
+ * their arrival order and whenever this is called. The kernel's table goes into the first instant decided. `previous`
+ * is advanced in place (step.ts): keep a cloneState() of it to keep it.
  */
 export function advance(settings: CoreSettings, previous: CoreState, input: AdvanceInput): AdvanceResult {
   const d = settings.decisions;
@@ -68,13 +75,13 @@ export function advance(settings: CoreSettings, previous: CoreState, input: Adva
     pendingHellos: [...previous.pendingHellos, ...(input.hellos ?? [])],
   };
   const instants = dueInstants(d, previous.decidedAt, input.now);
-  const steps: StepResult<CoreState>[] = [];
+  const steps: DecidedStep[] = [];
   for (const [i, g] of instants.entries()) {
     const due = state.pending.filter((r) => reportTime(r, d).at <= g);
     const waiting = state.pending.filter((r) => reportTime(r, d).at > g);
     const r = step(settings, { ...state, pending: [], pendingHellos: [] }, { now: g, hellos: state.pendingHellos, reports: due, ...(i === 0 && input.kernel ? { kernel: input.kernel } : {}) });
     state = { ...r.state, decidedAt: g, pending: waiting, pendingHellos: [] };
-    steps.push({ ...r, state });
+    steps.push({ ...r, state, instant: g });
   }
   const last = steps.at(-1);
   if (last === undefined) return { state, steps, dests: [], services: [], events: [] };

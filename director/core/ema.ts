@@ -11,6 +11,11 @@ export function emaAlpha(dtMs: number, tauMs: number): number {
 
 /** The new average after a sample covering `dtMs`; the first sample starts the average at its own value. */
 export function emaNext(previous: number | undefined, sample: number, dtMs: number, tauMs: number): number {
+  return emaStep(previous, sample, emaAlpha(dtMs, tauMs));
+}
+
+/** emaNext with the sample's weight already computed (the same for every metric of one report). */
+export function emaStep(previous: number | undefined, sample: number, alpha: number): number {
   if (previous === undefined || !Number.isFinite(previous)) return sample;
-  return previous + emaAlpha(dtMs, tauMs) * (sample - previous);
+  return previous + alpha * (sample - previous);
 }

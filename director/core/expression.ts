@@ -73,7 +73,8 @@ export function compileExpression(source: string, key: string, pluginMetrics: re
       if (missing.length > 0) return { ok: false, missing, why: `${missing.join(', ')} missing` };
       let value: unknown;
       try {
-        value = code.evaluate(new Map(scope));
+        // Only what the expression names, copied: an assignment in it cannot change the caller's scope.
+        value = code.evaluate(new Map(variables.map((v) => [v, scope.get(v)])));
       } catch (err) {
         return { ok: false, missing: [], why: `evaluation failed: ${messageOf(err)}` };
       }

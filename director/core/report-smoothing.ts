@@ -1,7 +1,8 @@
 // How one agent report feeds the agent's smoothed inputs: per-metric EMAs and the completed-connection rate.
 import { addToBatch } from './capacity-noise.js';
 import type { CoreSettings } from './core-config.js';
-import { emaNext } from './ema.js';
+import { emaAlpha, emaNext, emaStep } from './ema.js';
+import type { MetricStat } from '../../shared/protocol/messages.js';
 import type { ReceivedReport } from './observation.js';
 import { noSmoothedInputs, type AgentState } from './state.js';
 
@@ -31,13 +32,21 @@ export function ingestReport(a: AgentState, r: ReceivedReport, at: number, setti
   const runs = [a.smoothed, a.fresh];
   const tau = settings.smoothing.tauMs;
   const dt = coveredMs(a, r, at, returning, settings);
-  for (const [name, m] of Object.entries(r.report.metrics)) {
-    for (const run of runs) run.means[name] = emaNext(run.means[name], m.mean, dt, tau);
+  // One sample weight for every metric of the report (emaNext's, computed once: 25,000 reports a second at scale).
+  const alpha = emaAlpha(dt, tau);
+  const { means: inUse } = a.smoothed;
+  const { means: fresh } = a.fresh;
+  const metrics = r.report.metrics;
+  for (const name in metrics) {
+    const sample = (metrics[name] as MetricStat).mean;
+    inUse[name] = emaStep(inUse[name], sample, alpha);
+    fresh[name] = emaStep(fresh[name], sample, alpha);
     a.smoothedAt[name] = at;
   }
-  for (const [name, seen] of Object.entries(a.smoothedAt)) {
-    if (at - seen >= settings.staleAfterMs) {
-      for (const run of runs) delete run.means[name];
+  for (const name in a.smoothedAt) {
+    if (at - (a.smoothedAt[name] ?? at) >= settings.staleAfterMs) {
+      delete inUse[name];
+      delete fresh[name];
       delete a.smoothedAt[name];
     }
   }

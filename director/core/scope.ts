@@ -10,7 +10,9 @@ export interface ScopeExtras {
 }
 
 export function buildScope(svc: ServiceSettings, rs: RealServerSettings, agent: AgentState, d: DestState, extras: ScopeExtras): Map<string, number> {
-  const scope = new Map<string, number>(Object.entries(agent.smoothed.means));
+  const scope = new Map<string, number>();
+  const means = agent.smoothed.means;
+  for (const k in means) scope.set(k, means[k] as number);
   const swapIn = agent.smoothed.means.swap_in_pages_per_s;
   const swapOut = agent.smoothed.means.swap_out_pages_per_s;
   if (swapIn !== undefined && swapOut !== undefined) scope.set('swap_pages_per_s', swapIn + swapOut);

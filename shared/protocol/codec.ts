@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { PROTOCOL } from '../defaults.js';
 import { MessageInvalidError, MessageMalformedError, MessageTooLargeError, messageOf, ProtocolVersionError } from '../errors.js';
 import { formatKeyPath } from '../config-file.js';
+import { checkReport } from './report-check.js';
 import {
   agentMessageSchema,
   directorMessageSchema,
@@ -58,10 +59,14 @@ function validate<S extends z.ZodType>(schema: S, obj: unknown): z.output<S> {
   throw new MessageInvalidError(`${where || 'message'}: ${issue.message}${keys}`);
 }
 
-/** Decodes a frame an agent sent; throws a typed error with a stable code if it is not a valid message. */
+/**
+ * Decodes a frame an agent sent; throws a typed error with a stable code if it is not a valid message. Reports, nearly
+ * every frame a director receives, take the hand-written check (report-check.ts); hellos and the rest take zod.
+ */
 export function decodeAgentMessage(frame: Frame): AgentMessage {
   const obj = parseObject(frame);
   checkVersion(obj);
+  if (obj.type === 'report') return checkReport(obj);
   return validate(agentMessageSchema, obj);
 }
 

@@ -113,7 +113,7 @@ export function runDirector(cfg: DirectorConfig, reports: readonly ReceivedRepor
     const kernel: KernelView = { services: { [SERVICE]: Object.fromEntries(DESTS.map((id) => [id, { weight: table.get(id)!, upper: 0, lower: 0, activeConns: traffic ? table.get(id)! : 0, inactiveConns: 0, cps: traffic ? table.get(id)! * 3 : 0 }])) } };
     const r = advance(cfg.core, state, { now, reports: batch, kernel });
     state = r.state;
-    for (const s of r.steps) byInstant.set(s.state.decidedAt!, s.dests);
+    for (const s of r.steps) byInstant.set(s.instant, s.dests);
     for (const x of r.dests) if (x.changed && x.present) table.set(x.destId, x.weight);
   }
   return { byInstant };

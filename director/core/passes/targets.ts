@@ -3,6 +3,7 @@ import { agentStanding } from '../agent-phase.js';
 import { estimateCapacity } from '../capacity.js';
 import { capacityRelativeError } from '../capacity-noise.js';
 import { liveTarget } from '../control-law.js';
+import { medianWithout } from '../median-without.js';
 import type { CoreSettings } from '../core-config.js';
 import { holdTarget } from '../hold-target.js';
 import { fmt } from '../explain.js';
@@ -62,7 +63,9 @@ function estimate({ svc, rows }: ServiceRows, tauMs: number): Estimates {
 function boundCapacities(dests: readonly DestState[], maxRatio: number, notes: Map<DestState, string>): void {
   const known = dests.filter((d) => d.capacity !== undefined);
   if (known.length < 2) return;
-  const bounds = known.map((d) => maxRatio * median(known.filter((o) => o !== d).map((o) => o.capacity ?? 0)));
+  // One sort for the service; each server's "others" are the sorted values less one copy of its own.
+  const sorted = known.map((d) => d.capacity ?? 0).sort((a, b) => a - b);
+  const bounds = known.map((d) => maxRatio * medianWithout(sorted, d.capacity ?? 0));
   known.forEach((d, i) => {
     const bound = bounds[i] ?? Number.POSITIVE_INFINITY;
     if ((d.capacity ?? 0) <= bound) return;
@@ -71,11 +74,7 @@ function boundCapacities(dests: readonly DestState[], maxRatio: number, notes: M
   });
 }
 
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 === 1 ? (v[mid] ?? 0) : ((v[mid - 1] ?? 0) + (v[mid] ?? 0)) / 2;
-}
+const NO_SCOPE: ReadonlyMap<string, number> = new Map();
 
 /** Every destination's proposal, in config order: a hold when its agent is not live, else its control law. */
 export function proposeTargets(settings: CoreSettings, service: ServiceRows, now: number): Proposal[] {
@@ -84,7 +83,8 @@ export function proposeTargets(settings: CoreSettings, service: ServiceRows, now
   return service.rows.map((row) => {
     const { rs, d, agent } = row;
     const rate = rates.get(d);
-    const scope = buildScope(svc, rs, agent, d, { ...(rate !== undefined ? { connRate: rate } : {}), ...(meanCapacity !== undefined ? { meanCapacity } : {}) });
+    // The expression's variables: built only where an expression or a threshold from a metric reads them.
+    const scope = svc.mode === 'capacity' && svc.expression === undefined && rs.thresholds.upperFrom === undefined ? NO_SCOPE : buildScope(svc, rs, agent, d, { ...(rate !== undefined ? { connRate: rate } : {}), ...(meanCapacity !== undefined ? { meanCapacity } : {}) });
     const target = holdTarget(svc, rs, d, agentStanding(agent, now, settings), now) ?? liveTarget(svc, d, scope, notes.get(d), meanCapacity);
     return { ...row, scope, target, thresholds: thresholdsFor(rs.thresholds, scope, d) };
   });
