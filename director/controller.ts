@@ -4,10 +4,11 @@ import { describeError } from '../shared/errors.js';
 import { IpvsApplyError } from './errors.js';
 import { LogOnce, type Logger } from '../shared/logging.js';
 import type { HostFacts } from '../shared/protocol/messages.js';
-import type { DestDecision, ServiceDecision } from './core/decisions.js';
+import type { CoreEvent, DestDecision, ServiceDecision } from './core/decisions.js';
 import { decisionLine } from './core/explain.js';
 import type { ReceivedReport } from './core/observation.js';
 import { advance, type DecidedStep } from './core/advance.js';
+import { receiveReport } from './core/receive.js';
 import { initialState } from './core/step.js';
 import type { CoreState } from './core/state.js';
 import type { DirectorConfig } from './config/director-config.js';
@@ -35,7 +36,6 @@ export interface Snapshot {
 export class Controller extends EventEmitter<ControllerEvents> {
   private state: CoreState;
   private hellos: { agentId: string; host: HostFacts }[] = [];
-  private reports: ReceivedReport[] = [];
   private readonly connected = new Set<string>();
   private readonly logOnce = new LogOnce();
   private timer: NodeJS.Timeout | undefined;
@@ -63,8 +63,9 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.connected.add(agentId);
   }
 
+  /** Takes a report in at once (receive.ts): its agent's smoothing moves now, not inside the next decision. */
   onReport(agentId: string, report: ReceivedReport['report'], receivedAt: number): void {
-    this.reports.push({ agentId, receivedAt, report });
+    for (const e of receiveReport(this.config.core, this.state, { agentId, receivedAt, report })) this.logEvent(e);
   }
 
   onDisconnect(agentId: string): void {
@@ -135,10 +136,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
       return;
     }
     const hellos = this.hellos;
-    const reports = this.reports;
     this.hellos = [];
-    this.reports = [];
-    const result = advance(this.config.core, this.state, { now: this.now(), hellos, reports, kernel });
+    const result = advance(this.config.core, this.state, { now: this.now(), hellos, kernel });
     this.state = result.state;
     if (result.steps.length === 0) return;
     if (result.steps.length > 1) {
@@ -196,10 +195,12 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   /** Events of a decision (agents, destinations, sorry servers), as they happen. */
   private explainEvents(result: DecidedStep): void {
-    for (const e of result.events) {
-      const level = e.kind === 'alarm' ? 'error' : e.kind === 'agent-stale' || e.kind === 'dest-absent' || e.kind === 'service-missing' || e.kind === 'external-edit' || e.kind === 'sorry-on' ? 'warn' : 'info';
-      this.log[level]({ event: e.kind, service: e.service, dest: e.destId, agentId: e.agentId }, e.message);
-    }
+    for (const e of result.events) this.logEvent(e);
+  }
+
+  private logEvent(e: CoreEvent): void {
+    const level = e.kind === 'alarm' ? 'error' : e.kind === 'agent-stale' || e.kind === 'dest-absent' || e.kind === 'service-missing' || e.kind === 'external-edit' || e.kind === 'sorry-on' ? 'warn' : 'info';
+    this.log[level]({ event: e.kind, service: e.service, dest: e.destId, agentId: e.agentId }, e.message);
   }
 
   /** One line per weight change that landed; holds (waiting, blackout, stale, missing input) once when they start. */

@@ -2,7 +2,8 @@
 import type { CoreSettings, DecisionSettings } from './core-config.js';
 import type { CoreEvent, DestDecision, ServiceDecision, StepResult } from './decisions.js';
 import type { KernelView, ReceivedReport } from './observation.js';
-import { reportTime } from './report-time.js';
+import { boundPending, receiveReport } from './receive.js';
+import { byReportTime, reportTime } from './report-time.js';
 import { step } from './step.js';
 import type { CoreState } from './state.js';
 import type { HostFacts } from '../../shared/protocol/messages.js';
@@ -47,21 +48,6 @@ export function dueInstants(d: DecisionSettings, decidedAt: number | undefined, 
   return out;
 }
 
-/** Keeps the newest `max` waiting reports of each agent (a flood of reports timed ahead cannot grow the state). */
-function boundPending(reports: ReceivedReport[], d: DecisionSettings): ReceivedReport[] {
-  const count = new Map<string, number>();
-  const kept: ReceivedReport[] = [];
-  for (let i = reports.length - 1; i >= 0; i--) {
-    const r = reports[i];
-    if (r === undefined) continue;
-    const n = count.get(r.agentId) ?? 0;
-    if (n >= d.maxPendingPerAgent) continue;
-    count.set(r.agentId, n + 1);
-    kept.push(r);
-  }
-  return kept.reverse();
-}
-
 /**
  * Takes the decisions due at `now`: each grid instant g decides from the reports whose own time is at most g, whatever
  * their arrival order and whenever this is called. The kernel's table goes into the first instant decided. `previous`
@@ -69,9 +55,12 @@ function boundPending(reports: ReceivedReport[], d: DecisionSettings): ReceivedR
  */
 export function advance(settings: CoreSettings, previous: CoreState, input: AdvanceInput): AdvanceResult {
   const d = settings.decisions;
+  // Reports are taken in as the live director takes them at arrival (receive.ts), oldest first.
+  const received: CoreEvent[] = [];
+  for (const r of [...(input.reports ?? [])].sort(byReportTime(d))) received.push(...receiveReport(settings, previous, r));
   let state: CoreState = {
     ...previous,
-    pending: boundPending([...previous.pending, ...(input.reports ?? [])], d),
+    pending: boundPending(previous.pending, d),
     pendingHellos: [...previous.pendingHellos, ...(input.hellos ?? [])],
   };
   const instants = dueInstants(d, previous.decidedAt, input.now);
@@ -84,9 +73,9 @@ export function advance(settings: CoreSettings, previous: CoreState, input: Adva
     steps.push({ ...r, state, instant: g });
   }
   const last = steps.at(-1);
-  if (last === undefined) return { state, steps, dests: [], services: [], events: [] };
+  if (last === undefined) return { state, steps, dests: [], services: [], events: received };
   const first = steps[0]?.dests ?? [];
   const changed = new Set(steps.flatMap((s) => s.dests.filter((x) => x.changed).map((x) => `${x.service}/${x.destId}`)));
   const dests = last.dests.map((x, i) => ({ ...x, weightBefore: first[i]?.weightBefore ?? x.weightBefore, changed: changed.has(`${x.service}/${x.destId}`) }));
-  return { state, steps, dests, services: last.services, events: steps.flatMap((s) => s.events) };
+  return { state, steps, dests, services: last.services, events: [...received, ...steps.flatMap((s) => s.events)] };
 }

@@ -64,6 +64,7 @@ process.stdout.write(
     fleetSeconds: SECONDS,
     cpuPctOfOneCore: (100 * used) / SECONDS,
     decodeAndQueueUsPerReport: (1e6 * decode.s) / decode.n,
+    decisionMsP50: perf.decisionMsP50,
     decisionMsP99: perf.decisionMsP99,
     decisionMsMax: perf.decisionMsMax,
     rssFirstMB: mean(rss.slice(0, third)),

@@ -4,9 +4,9 @@ import type { CoreSettings } from '../core-config.js';
 import type { CoreEvent } from '../decisions.js';
 import { fmt } from '../explain.js';
 import type { Observation } from '../observation.js';
-import { ingestReport } from '../report-smoothing.js';
-import { byReportTime, reportTime } from '../report-time.js';
-import type { AgentPhase, AgentState, CoreState } from '../state.js';
+import { foldReport } from '../receive.js';
+import { byReportTime } from '../report-time.js';
+import type { AgentPhase, CoreState } from '../state.js';
 
 /**
  * Folds the observation's hellos and reports into the agents' state and sets each agent's phase, announcing agents
@@ -20,13 +20,7 @@ export function ingest(settings: CoreSettings, state: CoreState, obs: Observatio
     const a = state.agents[h.agentId];
     if (a) a.host = h.host;
   }
-  for (const r of [...(obs.reports ?? [])].sort(byReportTime(settings.decisions))) {
-    const a = state.agents[r.agentId];
-    if (!a) continue;
-    const { at, skewMs } = reportTime(r, settings.decisions);
-    noteClockSkew(a, skewMs, events);
-    if (a.lastReportAt === undefined || at >= a.lastReportAt) ingestReport(a, r, at, settings);
-  }
+  for (const r of [...(obs.reports ?? [])].sort(byReportTime(settings.decisions))) foldReport(settings, state, r, events);
   for (const a of Object.values(state.agents)) {
     const standing = agentStanding(a, now, settings);
     a.phase = standing.phase;
@@ -35,20 +29,4 @@ export function ingest(settings: CoreSettings, state: CoreState, obs: Observatio
     if (standing.phase === 'live' && was !== 'live') events.push({ kind: 'agent-live', agentId: a.agentId, message: `agent ${a.agentId} is live: its reports now move its weights` });
   }
   return before;
-}
-
-/** Says once when an agent's clock goes beyond the skew limit (its reports are then timed by arrival), and when it is back. */
-function noteClockSkew(a: AgentState, skewMs: number | undefined, events: CoreEvent[]): void {
-  if (skewMs !== undefined && a.clockSkewMs === undefined) {
-    events.push({
-      kind: 'clock-skew',
-      agentId: a.agentId,
-      message: `agent ${a.agentId}'s clock is ${fmt(skewMs / 1000)}s off this director's: its reports are timed by their arrival here, so another director may decide a little differently (synchronise the clocks, e.g. with NTP)`,
-    });
-  }
-  if (skewMs === undefined && a.clockSkewMs !== undefined) {
-    events.push({ kind: 'clock-skew', agentId: a.agentId, message: `agent ${a.agentId}'s clock agrees with this director's again: its reports count at their own time` });
-  }
-  if (skewMs === undefined) delete a.clockSkewMs;
-  else a.clockSkewMs = skewMs;
 }
