@@ -39,6 +39,8 @@ async function open(a: Attack, address: string): Promise<AgentClient | undefined
   try {
     return await AgentClient.connect(a.url, address);
   } catch (err) {
+    // Nothing listens any more: the director is gone, and the attack is over.
+    if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') throw new Error(`the director refuses TCP connections (${(err as Error).message}): is it still running?`);
     const status = /Unexpected server response: (\d+)/.exec((err as Error).message)?.[1];
     bump(a.tally.refusedUpgrades, status ?? (err as Error).message.slice(0, 60));
     return undefined;

@@ -10,7 +10,7 @@ import { DIRECTOR_DEFAULTS } from '../../director/defaults.js';
 import type { DirectorStatus } from '../../director/status-view.js';
 import { AgentClient } from '../helpers/agent-client.js';
 import { changesByInstant, logSince, startDirectorProcess, statusOf, type DirectorProcess } from '../helpers/director-process.js';
-import { HeapProbe, INSPECT_OPTIONS, INSPECTOR_URL } from '../helpers/inspector-heap.js';
+import { heapUsedAfterGc, INSPECT_OPTIONS, INSPECTOR_URL } from '../helpers/inspector-heap.js';
 import { mib, processMemory, sampleMemory } from '../helpers/process-memory.js';
 import { seedFrom } from '../helpers/seeded-random.js';
 import type { AttackPlan } from './attacker.js';
@@ -37,16 +37,18 @@ const RSS_BOUND_BYTES = 160 * 1_048_576;
 const SAMPLE_MS = 500;
 const ATTACKER = fileURLToPath(new URL('./attacker.ts', import.meta.url));
 
-/** Runs the attacker process against `url`; resolves with its tally. */
-function attack(plan: AttackPlan): Promise<Tally> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', ATTACKER, JSON.stringify(plan)]);
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    proc.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Tally) : reject(new Error(`attacker exited ${code}:\n${err}`))));
-  });
+/** Runs the attacker process against the director; resolves with its tally, rejects if it fails or the director exits. */
+function attack(plan: AttackPlan, director: DirectorProcess): Promise<Tally> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', ATTACKER, JSON.stringify(plan)]);
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const done = new Promise<Tally>((resolve, reject) => proc.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Tally) : reject(new Error(`attacker exited ${code}:\n${err}`)))));
+  const died = new Promise<never>((_, reject) =>
+    director.cli.proc.once('exit', (code, signal) => reject(new Error(`the attacked director exited (${code ?? signal}) during the attack; the end of its stderr:\n${director.cli.stderr().slice(-3_000)}`))),
+  );
+  return Promise.race([done, died]).finally(() => proc.kill('SIGKILL'));
 }
 
 /** Waits until the director has decided the grid instant `instant` (its decision runs at instant + settle). */
@@ -66,10 +68,8 @@ describe(`the director under ${FRAMES} hostile frames (FUZZ_SEED=${SEED})`, () =
   const dir = mkdtempSync(join(tmpdir(), 'lvsf-fuzz-'));
   const directors: DirectorProcess[] = [];
   let honest: HonestAgents | undefined;
-  let probe: HeapProbe | undefined;
 
   afterAll(async () => {
-    probe?.close();
     await honest?.close();
     await Promise.all(directors.map((d) => d.cli.stop()));
     rmSync(dir, { recursive: true, force: true });
@@ -82,7 +82,7 @@ describe(`the director under ${FRAMES} hostile frames (FUZZ_SEED=${SEED})`, () =
         // The attacked director and its twin, the same config; the honest agents send both the same frames.
         const [attacked, twin] = await Promise.all([startDirectorProcess(dir, 'attacked', fuzzDirectorConfig(), { NODE_OPTIONS: INSPECT_OPTIONS }), startDirectorProcess(dir, 'twin', fuzzDirectorConfig())]);
         directors.push(attacked, twin);
-        probe = await HeapProbe.connect(/ws:\/\/\S+/.exec(await attacked.cli.waitForStderr(INSPECTOR_URL))![0]);
+        const inspector = /ws:\/\/\S+/.exec(await attacked.cli.waitForStderr(INSPECTOR_URL))![0];
         honest = await HonestAgents.connect([attacked.agentUrl, twin.agentUrl], SEED);
         // Reports start on a smoothing-window boundary, so both directors' windows hold the same reports.
         const t0 = Math.ceil((Date.now() + 1_000) / WINDOW_MS) * WINDOW_MS;
@@ -91,7 +91,7 @@ describe(`the director under ${FRAMES} hostile frames (FUZZ_SEED=${SEED})`, () =
 
         const pid = attacked.cli.proc.pid!;
         const before = processMemory(pid);
-        const heapBefore = await probe.usedAfterGc();
+        const heapBefore = await heapUsedAfterGc(inspector);
         const logFrom = attacked.cli.stderr().length;
         const twinLogFrom = twin.cli.stderr().length;
         const attackStart = Date.now();
@@ -105,11 +105,11 @@ describe(`the director under ${FRAMES} hostile frames (FUZZ_SEED=${SEED})`, () =
           honestIds: HONEST,
           honestAddress: HONEST_ADDRESS,
           lanes: { silent: 6, unauthenticated: 48 },
-        });
+        }, attacked);
         const attackMs = Date.now() - attackStart;
         const samples = sampler.stop();
         const after = processMemory(pid);
-        const heapAfter = await probe.usedAfterGc();
+        const heapAfter = await heapUsedAfterGc(inspector);
         const half = Math.floor(samples.length / 2);
         const peakFirstHalf = Math.max(before.rss, ...samples.slice(0, half));
         const peakSecondHalf = Math.max(before.rss, ...samples.slice(half));

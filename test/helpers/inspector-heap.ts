@@ -5,7 +5,21 @@ import WebSocket from 'ws';
 export const INSPECT_OPTIONS = '--inspect=127.0.0.1:0';
 export const INSPECTOR_URL = /Debugger listening on (ws:\/\/\S+)/;
 
-export class HeapProbe {
+/**
+ * Bytes of the process's JavaScript heap in use right after a full collection: what it really keeps. The inspector
+ * session lasts only as long as the question: a process that crashes with a debugger attached waits for it instead of
+ * exiting.
+ */
+export async function heapUsedAfterGc(url: string): Promise<number> {
+  const probe = await HeapProbe.connect(url);
+  try {
+    return await probe.usedAfterGc();
+  } finally {
+    probe.close();
+  }
+}
+
+class HeapProbe {
   private id = 0;
   private readonly waiting = new Map<number, (result: unknown) => void>();
 
@@ -25,7 +39,6 @@ export class HeapProbe {
     return new HeapProbe(ws);
   }
 
-  /** Bytes of the JavaScript heap in use right after a full collection: what the process really keeps. */
   async usedAfterGc(): Promise<number> {
     await this.call('HeapProfiler.collectGarbage');
     const usage = (await this.call('Runtime.getHeapUsage')) as { usedSize: number };
