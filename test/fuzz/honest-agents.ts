@@ -7,6 +7,13 @@ import { HONEST, HONEST_ADDRESS, tokenOf } from './fuzz-cluster.js';
 export const REPORT_INTERVAL_MS = 500;
 /** Where in its interval each agent's report is timed: agents are not in step, and none sits on a grid instant. */
 const phaseOf = (agent: number): number => 100 + 40 * agent;
+/**
+ * Each round goes out this long before its `ts` (still timed by it: well within decisions.maxClockSkewMs). A report is
+ * due by its instant's decision, at most 900 ms after its ts here; the attacked director, its event loop saturated,
+ * runs its decisions up to about 550 ms late, and reads its sockets as late: sent ahead, a report is in with a second
+ * to spare, so any difference from the twin is the attack's doing, not the scheduler's.
+ */
+const SEND_AHEAD_MS = 500;
 /** Loads change every this many reports. */
 const REPORTS_PER_LOAD = 6;
 const LOADS = [5, 15, 30, 45, 60, 75, 90];
@@ -15,7 +22,7 @@ export interface HonestRun {
   /** The `ts` of the last report sent. */
   readonly lastTs: number;
   readonly reports: number;
-  /** The most a round was sent after its `ts`: under load the sender itself may lag (reports are due by ts + settle). */
+  /** The most a round was sent after it was due: under load the sender itself may lag (reports are due by ts + settle). */
   readonly maxLateMs: number;
 }
 
@@ -55,7 +62,7 @@ export class HonestAgents {
     let k = 0;
     let lastTs = t0;
     for (; !this.stopping; k++) {
-      const due = t0 + k * REPORT_INTERVAL_MS + phaseOf(0);
+      const due = t0 + k * REPORT_INTERVAL_MS + phaseOf(0) - SEND_AHEAD_MS;
       const wait = due - Date.now();
       if (wait > 0) await delay(wait);
       maxLateMs = Math.max(maxLateMs, Date.now() - due);
