@@ -1,5 +1,5 @@
 // Hold under hostile networks: a live director under FUZZ_FRAMES hostile frames stays up, bounded, and fair to honest agents.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,9 +37,14 @@ const RSS_BOUND_BYTES = 160 * 1_048_576;
 const SAMPLE_MS = 500;
 const ATTACKER = fileURLToPath(new URL('./attacker.ts', import.meta.url));
 
+/** Attacker processes still running: killed after the test whatever became of it (a timeout included). */
+const attackers = new Set<ChildProcess>();
+
 /** Runs the attacker process against the director; resolves with its tally, rejects if it fails or the director exits. */
 function attack(plan: AttackPlan, director: DirectorProcess): Promise<Tally> {
   const proc = spawn(process.execPath, ['--import', 'tsx', ATTACKER, JSON.stringify(plan)]);
+  attackers.add(proc);
+  proc.once('exit', () => attackers.delete(proc));
   let out = '';
   let err = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -70,6 +75,7 @@ describe(`the director under ${FRAMES} hostile frames (FUZZ_SEED=${SEED})`, () =
   let honest: HonestAgents | undefined;
 
   afterAll(async () => {
+    for (const proc of attackers) proc.kill('SIGKILL');
     await honest?.close();
     await Promise.all(directors.map((d) => d.cli.stop()));
     rmSync(dir, { recursive: true, force: true });
