@@ -26,6 +26,11 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
     maxCatchUp: 30,
     /** Reports waiting for their grid decision, per agent (a report is at most one interval ahead). */
     maxPendingPerAgent: 8,
+    /**
+     * An agent's clock going beyond maxClockSkewMs, or back, is said at most once per this long: a clock near the
+     * limit (or an agent that sets its times at will) flips at every report, and each flip must not be a line.
+     */
+    clockNoticeQuietMs: 60_000,
   },
   /** Local status endpoint (HTTP, JSON) for `lvs-feedback status`; loopback only by default. */
   /**

@@ -74,8 +74,13 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
   /** Refusals logged, by address and code (addresses are anyone's: bounded); bad messages, by agent and code. */
   private readonly refusedOnce: LogOnce;
   private readonly badOnce = new LogOnce();
-  /** Authenticated agents with a bad message logged since their last valid one. */
+  /**
+   * Authenticated agents with a bad message since their last valid one (its code remembered in badOnce), and those of
+   * them whose bad line was written: only those get the line that they send valid reports again, so an agent that
+   * alternates bad and valid messages gets both its lines from the refusal budget.
+   */
   private readonly hadBad = new Set<string>();
+  private readonly badLogged = new Set<string>();
   private readonly logBudget: LogBudget;
   private readonly limits: AgentLimits;
 
@@ -195,10 +200,8 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
       this.refuse(ws, conn, new HelloExpectedError(msg.type), CLOSE.badRequest);
       return;
     }
-    if (this.hadBad.delete(conn.agentId)) {
-      this.badOnce.clearPrefix(`${conn.agentId}:`);
-      this.opts.log.info({ agentId: conn.agentId }, `agent ${conn.agentId} sends valid reports again`);
-    }
+    if (this.hadBad.delete(conn.agentId)) this.badOnce.clearPrefix(`${conn.agentId}:`);
+    if (this.badLogged.delete(conn.agentId)) this.opts.log.info({ agentId: conn.agentId }, `agent ${conn.agentId} sends valid reports again`);
     this.emit('report', conn.agentId, msg, this.opts.now());
   }
 
@@ -271,6 +274,7 @@ export class AgentServer extends EventEmitter<AgentServerEvents> {
     if (conn.agentId) this.hadBad.add(conn.agentId);
     const first = conn.agentId ? this.badOnce.shouldLog(`${conn.agentId}:${error.code}`, '') : this.refusedOnce.shouldLog(`${address}:${error.code}`, '');
     if (first && this.logBudget.allow(error.code)) {
+      if (conn.agentId) this.badLogged.add(conn.agentId);
       const who = conn.agentId ?? (agentId === undefined ? address : `${clip(agentId, 64)} at ${address}`);
       this.opts.log.warn({ agentId: conn.agentId ?? (agentId === undefined ? undefined : clip(agentId, 64)), remote: conn.remote, code: error.code }, `refused message from ${who}: ${clip(error.message)}`);
     }

@@ -140,6 +140,8 @@ export interface DecisionSettings {
   /** Missed grid decisions caught up after a stall, at most. */
   readonly maxCatchUp: number;
   readonly maxPendingPerAgent: number;
+  /** Changes of an agent's clock across maxClockSkewMs are said at most once per this long (the last one stands). */
+  readonly clockNoticeQuietMs: number;
 }
 
 export interface CoreSettings {

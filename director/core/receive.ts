@@ -42,7 +42,8 @@ export function foldReport(settings: CoreSettings, state: CoreState, r: Received
   const a = state.agents[r.agentId];
   if (!a) return;
   const { at, skewMs } = reportTime(r, settings.decisions);
-  noteClockSkew(a, skewMs, events);
+  // Arrival time, the director's clock: the same whether the report is folded at arrival or at its decision.
+  noteClockSkew(a, skewMs, r.receivedAt, settings.decisions.clockNoticeQuietMs, events);
   if (a.lastReportAt === undefined || at >= a.lastReportAt) ingestReport(a, r, at, settings);
 }
 
@@ -61,18 +62,25 @@ export function boundPending(reports: readonly ReceivedReport[], d: DecisionSett
   return kept.reverse();
 }
 
-/** Says once when an agent's clock goes beyond the skew limit (its reports are then timed by arrival), and when it is back. */
-function noteClockSkew(a: AgentState, skewMs: number | undefined, events: CoreEvent[]): void {
-  if (skewMs !== undefined && a.clockSkewMs === undefined) {
-    events.push({
-      kind: 'clock-skew',
-      agentId: a.agentId,
-      message: `agent ${a.agentId}'s clock is ${fmt(skewMs / 1000)}s off this director's: its reports are timed by their arrival here, so another director may decide a little differently (synchronise the clocks, e.g. with NTP)`,
-    });
-  }
-  if (skewMs === undefined && a.clockSkewMs !== undefined) {
-    events.push({ kind: 'clock-skew', agentId: a.agentId, message: `agent ${a.agentId}'s clock agrees with this director's again: its reports count at their own time` });
-  }
+/**
+ * Says when an agent's clock goes beyond the skew limit (its reports are then timed by arrival), and when it is back:
+ * at most once per clockNoticeQuietMs, so a clock that flips at every report is one line a while, not one per report;
+ * what it is when the quiet time ends is said then.
+ */
+function noteClockSkew(a: AgentState, skewMs: number | undefined, now: number, quietMs: number, events: CoreEvent[]): void {
   if (skewMs === undefined) delete a.clockSkewMs;
   else a.clockSkewMs = skewMs;
+  const skewed = skewMs !== undefined;
+  const said = a.clockSaid;
+  if (skewed === (said?.skewed ?? false) || (said !== undefined && now - said.at < quietMs)) return;
+  a.clockSaid = { skewed, at: now };
+  events.push(
+    skewMs !== undefined
+      ? {
+          kind: 'clock-skew',
+          agentId: a.agentId,
+          message: `agent ${a.agentId}'s clock is ${fmt(skewMs / 1000)}s off this director's: its reports are timed by their arrival here, so another director may decide a little differently (synchronise the clocks, e.g. with NTP)`,
+        }
+      : { kind: 'clock-skew', agentId: a.agentId, message: `agent ${a.agentId}'s clock agrees with this director's again: its reports count at their own time` },
+  );
 }

@@ -13,6 +13,8 @@ export interface AgentState {
   lastReportAt?: number;
   /** How far the agent's clock is off this director's, while beyond the skew limit (its reports timed by arrival). */
   clockSkewMs?: number;
+  /** What was last said of its clock (beyond the limit or not) and when: a change is said at most once per quiet time. */
+  clockSaid?: { skewed: boolean; at: number };
   /** Start of the current run of reports (first report, or first after being stale): the blackout counts from here. */
   liveSince?: number;
   /** True once the agent has gone stale at least once since its last live period (a return, not a first arrival). */

@@ -8,7 +8,8 @@ import { DEMO_AGENTS, demoDirectorConfig, DEMO_SETTINGS, writeAgentConfigs } fro
 import type { DirectorStatus } from '../../director/status-view.js';
 import { PROTOCOL } from '../../shared/defaults.js';
 import { AgentClient, helloFrame, reportFrame, type Reply } from '../helpers/agent-client.js';
-import { jsonLines, LEVEL, type LogLine } from '../helpers/log-lines.js';
+import { logSince, startDirectorProcess, statusOf, type DirectorProcess } from '../helpers/director-process.js';
+import { LEVEL, type LogLine } from '../helpers/log-lines.js';
 import { runCli, startCli, type RunningCli } from '../helpers/processes.js';
 
 /** Largest step per write, in % of the larger of the current and the configured weight (100 for every server here). */
@@ -32,30 +33,11 @@ function quickConfig(): Record<string, unknown> {
 
 const destOf = (agent: string): string => `10.0.1.${11 + DEMO_AGENTS.indexOf(agent as (typeof DEMO_AGENTS)[number])}:80`;
 
-interface Director {
-  cli: RunningCli;
-  agentUrl: string;
-  statusUrl: string;
-}
-
-async function startDirector(dir: string, name: string, config: Record<string, unknown>): Promise<Director> {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, JSON.stringify(config));
-  const cli = startCli(['director', '--config', file, '--dry-run']);
-  const line = await cli.waitForStderr(/"agentPort":\d+,"statusPort":\d+/);
-  const [, a, s] = /"agentPort":(\d+),"statusPort":(\d+)/.exec(line)!;
-  return { cli, agentUrl: `ws://127.0.0.1:${a}`, statusUrl: `http://127.0.0.1:${s}/status` };
-}
-
-async function status(d: Director): Promise<DirectorStatus> {
-  return (await (await fetch(d.statusUrl)).json()) as DirectorStatus;
-}
-
 /** Reads the status endpoint until `done` says so; fails after `timeoutMs`. A wait on state, nothing is measured. */
-async function until(d: Director, done: (s: DirectorStatus) => boolean, timeoutMs = 20_000): Promise<DirectorStatus> {
+async function until(d: DirectorProcess, done: (s: DirectorStatus) => boolean, timeoutMs = 20_000): Promise<DirectorStatus> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const s = await status(d);
+    const s = await statusOf(d);
     if (done(s)) return s;
     if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last status:\n${JSON.stringify(s.services, null, 1)}`);
     await delay(50);
@@ -65,30 +47,24 @@ async function until(d: Director, done: (s: DirectorStatus) => boolean, timeoutM
 const destsOf = (s: DirectorStatus) => s.services[0]!.dests;
 const weightOf = (s: DirectorStatus, agent: string): number => destsOf(s).find((d) => d.agent === agent)!.weight;
 
-/** The director's log lines so far, up to the last whole line. */
-function logOf(d: Director): LogLine[] {
-  const err = d.cli.stderr();
-  return jsonLines(err.slice(0, err.lastIndexOf('\n') + 1));
-}
-
 interface Change {
   from: number;
   to: number;
 }
 
 /** Every weight change the director decided for `dest`, in order, from its decision lines ("weight A → B"). */
-function changesOf(d: Director, dest: string): Change[] {
+function changesOf(d: DirectorProcess, dest: string): Change[] {
   const line = new RegExp(`^web/${dest.replace(/\./g, '\\.')} weight (\\d+) → (\\d+) \\(`);
-  return logOf(d).flatMap((l) => {
+  return logSince(d).flatMap((l) => {
     const m = line.exec(l.msg);
     return m ? [{ from: Number(m[1]), to: Number(m[2]) }] : [];
   });
 }
 
 /** Every weight the dry run would have written for `dest`, in order. */
-function writesOf(d: Director, dest: string): number[] {
+function writesOf(d: DirectorProcess, dest: string): number[] {
   const line = new RegExp(`^-e -t 10\\.0\\.0\\.1:80 -r ${dest.replace(/\./g, '\\.')} -m -w (\\d+) `);
-  const rows = logOf(d)
+  const rows = logSince(d)
     .filter((l) => l.msg.startsWith('dry run, would run ipvsadm -R with:'))
     .flatMap((l) => l.msg.split('\n'));
   return rows.flatMap((row) => {
@@ -99,11 +75,11 @@ function writesOf(d: Director, dest: string): number[] {
 
 describe('director with real agents', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lvsf-director-'));
-  let director: Director;
+  let director: DirectorProcess;
   const agents: RunningCli[] = [];
 
   beforeAll(async () => {
-    director = await startDirector(dir, 'director', quickConfig());
+    director = await startDirectorProcess(dir, 'director', quickConfig());
     const files = writeAgentConfigs(dir, Number(new URL(director.agentUrl).port));
     for (const id of DEMO_AGENTS) agents.push(startCli(['agent', '--config', files[id]]));
     try {
@@ -140,7 +116,7 @@ describe('director with real agents', () => {
       expect(changesOf(director, destOf(other))).toEqual([]);
       expect(writesOf(director, destOf(other))).toEqual([]);
     }
-    const now = await status(director);
+    const now = await statusOf(director);
     expect(DEMO_AGENTS.map((a) => weightOf(now, a))).toEqual([BASE_WEIGHT, 40, BASE_WEIGHT]);
   });
 
@@ -163,12 +139,12 @@ describe('director with an agent that sends bad input among its reports', () => 
   const config = quickConfig();
   const tokens = new Map((config.agents as { id: string; token: string }[]).map((a) => [a.id, a.token]));
   /** One director takes the bad frames; its twin gets the same honest reports at the same moments and nothing else. */
-  let withBad: Director;
-  let twin: Director;
+  let withBad: DirectorProcess;
+  let twin: DirectorProcess;
   const clients: AgentClient[] = [];
 
   beforeAll(async () => {
-    [withBad, twin] = await Promise.all([startDirector(dir, 'with-bad', config), startDirector(dir, 'twin', config)]);
+    [withBad, twin] = await Promise.all([startDirectorProcess(dir, 'with-bad', config), startDirectorProcess(dir, 'twin', config)]);
   });
 
   afterAll(async () => {
@@ -178,7 +154,7 @@ describe('director with an agent that sends bad input among its reports', () => 
   });
 
   /** Each agent connects to `d` and says hello; resolves with the clients and the report interval asked for. */
-  async function agentsOn(d: Director): Promise<{ by: Map<string, AgentClient>; intervalMs: number }> {
+  async function agentsOn(d: DirectorProcess): Promise<{ by: Map<string, AgentClient>; intervalMs: number }> {
     const by = new Map<string, AgentClient>();
     let intervalMs = 0;
     for (const id of DEMO_AGENTS) {
@@ -237,7 +213,7 @@ describe('director with an agent that sends bad input among its reports', () => 
         bad.send(frame);
         answers.push({ what, reply: await bad.nextReply().catch((err: Error): Reply => ({ type: `none: ${err.message}` })), expected });
       }
-      if (next >= frames.length && twinSettled(await status(twin))) break;
+      if (next >= frames.length && twinSettled(await statusOf(twin))) break;
       expect(seq, 'the twin run settles').toBeLessThan(40);
       await delay(a.intervalMs);
     }
@@ -259,7 +235,7 @@ describe('director with an agent that sends bad input among its reports', () => 
     // The director is still running, still hears web2, and logged what it refused.
     expect(withBad.cli.proc.exitCode).toBeNull();
     expect(await bad.stillOpen()).toBe(true);
-    const refused = logOf(withBad).filter((l) => l.level === LEVEL.warn && l.agentId === 'web2' && /^refused message from web2: /.test(l.msg));
+    const refused = logSince(withBad).filter((l) => l.level === LEVEL.warn && l.agentId === 'web2' && /^refused message from web2: /.test(l.msg));
     expect(new Set(refused.map((l) => l.code))).toEqual(new Set(frames.map(([, , code]) => code)));
   });
 });

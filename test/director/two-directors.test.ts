@@ -7,31 +7,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENTS, demoDirectorConfig, DEMO_SETTINGS, writeAgentConfigs } from '../../demo/demo-setup.js';
 import type { DirectorStatus } from '../../director/status-view.js';
-import { jsonLines } from '../helpers/log-lines.js';
+import { changesByInstant, logSince, startDirectorProcess, statusOf, type DirectorProcess } from '../helpers/director-process.js';
 import { startCli, type RunningCli } from '../helpers/processes.js';
 
-interface Director {
-  cli: RunningCli;
-  port: number;
-  statusUrl: string;
-}
-
-async function startDirector(file: string): Promise<Director> {
-  const cli = startCli(['director', '--config', file, '--dry-run']);
-  const line = await cli.waitForStderr(/"agentPort":\d+,"statusPort":\d+/);
-  const [, a, s] = /"agentPort":(\d+),"statusPort":(\d+)/.exec(line)!;
-  return { cli, port: Number(a), statusUrl: `http://127.0.0.1:${s}/status` };
-}
-
-async function status(d: Director): Promise<DirectorStatus> {
-  return (await (await fetch(d.statusUrl)).json()) as DirectorStatus;
-}
-
 /** Waits on both directors' status until `done` holds for each. */
-async function untilBoth(ds: Director[], done: (s: DirectorStatus) => boolean, timeoutMs = 30_000): Promise<void> {
+async function untilBoth(ds: DirectorProcess[], done: (s: DirectorStatus) => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const all = await Promise.all(ds.map(status));
+    const all = await Promise.all(ds.map(statusOf));
     if (all.every(done)) return;
     if (performance.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms:\n${all.map((s) => JSON.stringify(s.services[0]!.dests.map((d) => [d.agent, d.agentState, d.weight]))).join('\n')}`);
     await delay(50);
@@ -39,31 +22,19 @@ async function untilBoth(ds: Director[], done: (s: DirectorStatus) => boolean, t
 }
 
 /** Every decision line ("web/… weight A → B (why)") the director logged, in order. */
-function decisionsOf(d: Director): string[] {
-  const err = d.cli.stderr();
-  return jsonLines(err.slice(0, err.lastIndexOf('\n') + 1))
+function decisionsOf(d: DirectorProcess): string[] {
+  return logSince(d)
     .map((l) => l.msg)
     .filter((m) => /^web\/\S+ weight \d+ → \d+ \(/.test(m));
 }
 
 const weights = (s: DirectorStatus): number[] => s.services[0]!.dests.map((d) => d.weight);
 
-/** The weights a director decided, per grid instant that changed one: `instant → dest=weight …`. */
-function changesByInstant(d: Director): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const l of jsonLines(d.cli.stderr().slice(0, d.cli.stderr().lastIndexOf('\n') + 1))) {
-    const { instant, dest, to } = l as { instant?: number; dest?: string; to?: number };
-    if (typeof instant !== 'number' || typeof to !== 'number') continue;
-    out.set(instant, [out.get(instant), `${dest}=${to}`].filter(Boolean).join(' '));
-  }
-  return out;
-}
-
 const WINDOW_MS = 3_000;
 
 describe('two directors fed by the same agents', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lvsf-two-'));
-  const directors: Director[] = [];
+  const directors: DirectorProcess[] = [];
   const agents: RunningCli[] = [];
 
   beforeAll(async () => {
@@ -78,16 +49,12 @@ describe('two directors fed by the same agents', () => {
       damping: { minInterval: '1s', maxStep: 25, deadband: 5 },
       expression: 'base_weight * (100 - demo_load_busy_pct) / 100',
     });
-    for (const name of ['a', 'b', 'c']) {
-      const file = join(dir, `director-${name}.json`);
-      writeFileSync(file, JSON.stringify(config));
-      directors.push(await startDirector(file));
-    }
-    const files = writeAgentConfigs(dir, directors[0]!.port);
+    for (const name of ['a', 'b', 'c']) directors.push(await startDirectorProcess(dir, `director-${name}`, config));
+    const files = writeAgentConfigs(dir, Number(new URL(directors[0]!.agentUrl).port));
     for (const id of DEMO_AGENTS) {
       const agent = JSON.parse(readFileSync(files[id], 'utf8')) as { directors: { url: string; token: string }[] };
       const token = agent.directors[0]!.token;
-      agent.directors = directors.map((d) => ({ url: `ws://127.0.0.1:${d.port}`, token }));
+      agent.directors = directors.map((d) => ({ url: d.agentUrl, token }));
       writeFileSync(files[id], JSON.stringify(agent));
       agents.push(startCli(['agent', '--config', files[id]]));
     }
@@ -95,7 +62,7 @@ describe('two directors fed by the same agents', () => {
     // c stays out of the first comparison: the second one stalls it.
     stalled = directors.pop()!;
   });
-  let stalled: Director;
+  let stalled: DirectorProcess;
 
   afterAll(async () => {
     stalled.cli.proc.kill('SIGCONT');
@@ -119,7 +86,7 @@ describe('two directors fed by the same agents', () => {
     const [a, b] = directors.map(decisionsOf);
     expect(a!.length).toBeGreaterThanOrEqual(5);
     expect(b).toEqual(a);
-    const [sa, sb] = await Promise.all(directors.map(status));
+    const [sa, sb] = await Promise.all(directors.map(statusOf));
     expect(weights(sb!)).toEqual(weights(sa!));
   }, 60_000);
 
@@ -142,12 +109,12 @@ describe('two directors fed by the same agents', () => {
     writeFileSync(join(dir, 'web3.load'), '70\n');
     await untilBoth([a!, c], (s) => near(weights(s)[0], 95) && near(weights(s)[2], 30));
     await delay(2 * WINDOW_MS);
-    const [ca, cc] = [changesByInstant(a!), changesByInstant(c)];
+    const [ca, cc] = [changesByInstant(logSince(a!), 'web'), changesByInstant(logSince(c), 'web')];
     const lastBoth = Math.min(Math.max(...ca.keys()), Math.max(...cc.keys()));
     const span = (m: Map<number, string>) => [...m].filter(([g]) => g >= from && g <= lastBoth).map(([g, w]) => `${g - from} ms: ${w}`);
     expect(span(ca).length).toBeGreaterThanOrEqual(3);
     expect(span(cc)).toEqual(span(ca));
-    const [sa, sc] = await Promise.all([status(a!), status(c)]);
+    const [sa, sc] = await Promise.all([statusOf(a!), statusOf(c)]);
     expect(weights(sc!)).toEqual(weights(sa!));
     // c did miss reports: it caught up the instants it could not decide while stopped.
     expect(c.cli.stderr()).toMatch(/"event":"caught-up"/);

@@ -99,6 +99,11 @@ export class AgentClient {
     return this.queue.shift()!;
   }
 
+  /** The next frame from the server if one has come, without waiting. */
+  takeReply(): Reply | undefined {
+    return this.queue.shift();
+  }
+
   /** Says hello and resolves with the director's answer (welcome or error). */
   async hello(agentId: string, token: string): Promise<Reply> {
     this.send(helloFrame(agentId, token));

@@ -260,6 +260,28 @@ describe('agent server log under refused traffic', () => {
     await vi.waitFor(() => expect(lines.filter((l) => /more refusal\(s\) not logged/.test(l.msg)).map((l) => l.msg)).toEqual(['2 more refusal(s) not logged (over 2 lines per 10s): HELLO_EXPECTED 1, PROTOCOL_VERSION 1']), { timeout: 5_000, interval: 20 });
   });
 
+  it('an agent alternating bad and valid messages gets its lines from the budget: "valid again" only after a bad line it got', async () => {
+    let clock = 0;
+    const { log, lines } = memoryLogger('info');
+    const s = await start({ log, now: () => clock, limits: { refusalLogLines: 3, maxMessagesPerSecond: 10_000 } });
+    const c = await connect(s.url);
+    expect((await c.hello('web1', token('web1'))).type).toBe('welcome');
+    for (let i = 0; i < 40; i++) {
+      c.send('{not json');
+      expect(await c.nextReply()).toMatchObject({ code: 'MSG_MALFORMED' });
+      await reportArrives(s, c, 'web1', i);
+    }
+    expect(lines.filter((l) => /^refused message from web1/.test(l.msg))).toHaveLength(3);
+    expect(lines.filter((l) => /web1 sends valid reports again/.test(l.msg))).toHaveLength(3);
+    // A new budget interval: its bad line is written, and the recovery after it.
+    clock += 10_000;
+    c.send('{not json');
+    expect(await c.nextReply()).toMatchObject({ code: 'MSG_MALFORMED' });
+    await reportArrives(s, c, 'web1', 40);
+    expect(lines.filter((l) => /^refused message from web1/.test(l.msg))).toHaveLength(4);
+    expect(lines.filter((l) => /web1 sends valid reports again/.test(l.msg))).toHaveLength(4);
+  });
+
   it('never logs what a sender sent whole: every line stays short', async () => {
     const { log, lines } = memoryLogger('info');
     const s = await start({ log });

@@ -18,7 +18,7 @@ vi.mock('../../../director/defaults.js', async (importOriginal) => {
       logLevel: 'warn',
       reportIntervalMs: 3_000,
       controlIntervalMs: 700,
-      decisions: { settleMs: 300, maxClockSkewMs: 1_500, maxCatchUp: 7, maxPendingPerAgent: 5 },
+      decisions: { settleMs: 300, maxClockSkewMs: 1_500, maxCatchUp: 7, maxPendingPerAgent: 5, clockNoticeQuietMs: 30_000 },
       dryRun: true,
       ipvs: { ...real.ipvs, binary: '/opt/sbin/ipvsadm', expireQuiescentTemplate: true },
       procRoot: '/host/proc',

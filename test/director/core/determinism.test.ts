@@ -76,6 +76,26 @@ describe('the decision grid', () => {
     expect(state.agents.a2!.phase).toBe('live');
   });
 
+  it('an agent whose clock flips across the limit at every report is said at most once per clockNoticeQuietMs, and where it ends is said', () => {
+    const cfg = threeServerConfig({ mode: 'expression', expression: 'cpu_idle_pct' });
+    const quiet = cfg.core.decisions.clockNoticeQuietMs;
+    const msg = (ts: number, seq: number): ReportMessage => ({ type: 'report', seq, ts, intervalMs: 1_000, metrics: { cpu_idle_pct: { mean: 40, min: 40, max: 40, n: 1 } }, plugins: {} });
+    let state = initialState(cfg.core, T0);
+    const said: { at: number; message: string }[] = [];
+    const minutes = 5;
+    for (let i = 0; i < (minutes * 60_000) / 1_000 + 90; i++) {
+      const now = T0 + i * 1_000 + 600;
+      // An hour off on every other report for five minutes, then right for good.
+      const off = i < (minutes * 60_000) / 1_000 && i % 2 === 0 ? 3_600_000 : 0;
+      const r = advance(cfg.core, state, { now, reports: [{ agentId: 'a1', receivedAt: now - 100, report: msg(now - 100 - off, i) }] });
+      state = r.state;
+      said.push(...r.events.filter((e) => e.kind === 'clock-skew').map((e) => ({ at: now, message: e.message })));
+    }
+    expect(said.length).toBeLessThanOrEqual(minutes * (60_000 / quiet) + 2);
+    said.forEach((s, i) => i > 0 && expect(s.at - said[i - 1]!.at).toBeGreaterThanOrEqual(quiet - 1_000));
+    expect(said.at(-1)!.message).toContain('agrees with this director');
+  });
+
   it('keeps a bounded number of reports waiting per agent, whatever it sends', () => {
     const cfg = threeServerConfig();
     const flood = Array.from({ length: 500 }, (_, i): ReceivedReport => ({ agentId: 'a1', receivedAt: T0, report: { type: 'report', seq: i, ts: T0 + 1_500, intervalMs: 2_000, metrics: {}, plugins: {} } }));
