@@ -138,6 +138,12 @@ export const DIRECTOR_DEFAULTS = deepFreeze({
        * in one service are far smaller (the simulations' widest is 4:1).
        */
       maxRatio: 10,
+      /**
+       * Within a smoothing window, a server's capacity counts for at most this factor more per minute than it last
+       * counted for (falls are never held back): an agent that starts lying climbs instead of jumping, and its admin
+       * sees the notes; each window starts from what the smoothed reports say, so two directors agree again.
+       */
+      maxGrowthPerMinute: 2,
     },
     fallback: {
       afterMs: 10_000,

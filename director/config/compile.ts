@@ -139,7 +139,7 @@ function compileService(svc: LayeredService, key: string, ref: ServiceRef, servi
       slowStartMs: svc.damping.slowStart,
       slowStartFromPct: svc.damping.slowStartFrom,
     },
-    capacity: { utilizationFloor: svc.capacity.utilizationFloor, rateFrom: svc.capacity.rateFrom, maxRatio: svc.capacity.maxRatio },
+    capacity: { utilizationFloor: svc.capacity.utilizationFloor, rateFrom: svc.capacity.rateFrom, maxRatio: svc.capacity.maxRatio, maxGrowthPerMinute: svc.capacity.maxGrowthPerMinute },
     stalePolicy: svc.stalePolicy,
     staleHoldMs: svc.staleHold,
     fallback: {

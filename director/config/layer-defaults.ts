@@ -90,7 +90,7 @@ const DAMPING = {
   slowStart: S.damping.slowStartMs,
   slowStartFrom: S.damping.slowStartFromPct,
 };
-const CAPACITY = { utilizationFloor: S.capacity.utilizationFloor, rateFrom: S.capacity.rateFrom, maxRatio: S.capacity.maxRatio };
+const CAPACITY = { utilizationFloor: S.capacity.utilizationFloor, rateFrom: S.capacity.rateFrom, maxRatio: S.capacity.maxRatio, maxGrowthPerMinute: S.capacity.maxGrowthPerMinute };
 const FALLBACK = {
   after: S.fallback.afterMs,
   recoverAfter: S.fallback.recoverAfterMs,

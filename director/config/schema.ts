@@ -30,6 +30,7 @@ const capacitySchema = z.strictObject({
   utilizationFloor: z.number().gt(0).max(1).optional(),
   rateFrom: z.enum(['kernel', 'agent', 'auto']).optional(),
   maxRatio: z.number().min(1).max(1_000).optional(),
+  maxGrowthPerMinute: z.number().min(1).max(1_000).optional(),
 });
 const fallbackSchema = z.strictObject({
   after: duration(0, 3_600_000).optional(),

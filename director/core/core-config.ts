@@ -43,6 +43,8 @@ export interface CapacitySettings {
   readonly rateFrom: 'kernel' | 'agent' | 'auto';
   /** No capacity counts for more than this many times the median of the other servers' (a lying agent's bound). */
   readonly maxRatio: number;
+  /** A capacity counts for at most this factor more per minute than it did before (a claim cannot jump). */
+  readonly maxGrowthPerMinute: number;
 }
 
 

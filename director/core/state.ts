@@ -75,6 +75,11 @@ export interface DestState {
   zeroedOutside?: 'edit' | 'found';
   /** Estimated capacity: connections per second at full CPU. */
   capacity?: number;
+  /**
+   * The capacity it last counted for and when, within the current smoothing window, kept while its capacity is
+   * unknown (stale, blackout): the base its growth is bounded from (capacity.maxGrowthPerMinute).
+   */
+  capacityCounted?: { value: number; at: number };
   /** The estimate's relative standard error in % (capacity-noise.ts), when its agent's reports tell. */
   capacityErrorPct?: number;
   /**

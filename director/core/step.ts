@@ -43,7 +43,7 @@ export function step(settings: CoreSettings, state: CoreState, obs: Observation)
   for (const service of roster) {
     syncWithKernel(settings, service, obs, events);
     rampReturningAgents(service, phasesBefore, now);
-    const proposals = proposeTargets(settings, service, now);
+    const proposals = proposeTargets(settings, service, now, realign);
     judgeOverload(service, proposals, now, events);
     const damped = dampTowardTargets(service.svc, proposals, now, realign);
     const plans = guardAgainstBlackHole(service, damped, events);

@@ -1,23 +1,23 @@
 // The report schema checked by hand: the director's hot path (25,000 reports a second at 50,000 agents), zod's twin.
 import { PROTOCOL } from '../defaults.js';
 import { MessageInvalidError } from '../errors.js';
-import type { MetricStat, PluginStatus, ReportMessage } from './messages.js';
+import type { MetricStat, ReportMessage } from './messages.js';
 
 /**
- * Accepts exactly what `reportSchema` (messages.ts) accepts and returns the same value, about ten times faster; the
- * test in test/shared/report-check.test.ts holds the two to each other. A refusal names the field as zod would.
+ * Accepts exactly what `reportSchema` (messages.ts) accepts, and returns the object it checked (equal to what zod
+ * returns), several times faster; test/shared/report-check.test.ts holds the two to each other. A refusal names the
+ * field as zod would.
  */
 export function checkReport(obj: Record<string, unknown>): ReportMessage {
   onlyKeys(obj, REPORT_KEYS, '');
   if (obj.type !== 'report') fail('type', 'Invalid input: expected "report"');
-  return {
-    type: 'report',
-    seq: int(obj.seq, 'seq', 0, Number.MAX_SAFE_INTEGER),
-    ts: int(obj.ts, 'ts', 0, Number.MAX_SAFE_INTEGER),
-    intervalMs: int(obj.intervalMs, 'intervalMs', 1, 3_600_000),
-    metrics: record(obj.metrics, 'metrics', PROTOCOL.maxMetrics, metricStat),
-    plugins: record(obj.plugins, 'plugins', PROTOCOL.maxPlugins, pluginStatus),
-  };
+  int(obj.seq, 'seq', 0, Number.MAX_SAFE_INTEGER);
+  int(obj.ts, 'ts', 0, Number.MAX_SAFE_INTEGER);
+  int(obj.intervalMs, 'intervalMs', 1, 3_600_000);
+  record(obj.metrics, 'metrics', PROTOCOL.maxMetrics, metricStat);
+  record(obj.plugins, 'plugins', PROTOCOL.maxPlugins, pluginStatus);
+  // Every key and value checked, none extra: the parsed object is the message (no copy of 25 objects per report).
+  return obj as unknown as ReportMessage;
 }
 
 const REPORT_KEYS = new Set(['type', 'seq', 'ts', 'intervalMs', 'metrics', 'plugins']);
@@ -56,23 +56,20 @@ function text(v: unknown, where: string): string {
   return v;
 }
 
-function record<V>(v: unknown, what: string, max: number, value: (v: unknown, where: string) => V): Record<string, V> {
+function record(v: unknown, what: string, max: number, value: (v: unknown, where: string) => void): void {
   if (!isObject(v)) fail(what, `${what} must be an object`);
   const keys = Object.keys(v);
   if (keys.length > max) fail(what, `at most ${max} ${what}`);
   if (!keys.every((k) => PROTOCOL.namePattern.test(k))) fail(what, `${what} names must match ${PROTOCOL.namePattern}`);
-  const out: Record<string, V> = {};
-  for (const k of keys) out[k] = value(v[k], `${what}.${k}`);
-  return out;
+  for (const k of keys) value(v[k], `${what}.${k}`);
 }
 
-function metricStat(v: unknown, where: string): MetricStat {
+function metricStat(v: unknown, where: string): void {
   if (!isObject(v)) fail(where, 'Invalid input: expected object');
   onlyKeys(v, STAT_KEYS, where);
-  const s = { mean: finite(v.mean, `${where}.mean`), min: finite(v.min, `${where}.min`), max: finite(v.max, `${where}.max`), n: int(v.n, `${where}.n`, 1, 3_600) };
+  const s: MetricStat = { mean: finite(v.mean, `${where}.mean`), min: finite(v.min, `${where}.min`), max: finite(v.max, `${where}.max`), n: int(v.n, `${where}.n`, 1, 3_600) };
   const slack = 1e-9 * Math.abs(s.mean);
   if (!(s.min <= s.mean + slack && s.mean <= s.max + slack)) fail(where, 'need min ≤ mean ≤ max');
-  return s;
 }
 
 function nonNegative(v: unknown, where: string): number {
@@ -81,17 +78,17 @@ function nonNegative(v: unknown, where: string): number {
   return x;
 }
 
-function pluginStatus(v: unknown, where: string): PluginStatus {
+function pluginStatus(v: unknown, where: string): void {
   if (!isObject(v)) fail(where, 'Invalid input: expected object');
   onlyKeys(v, PLUGIN_KEYS, where);
   if (typeof v.ok !== 'boolean') fail(`${where}.ok`, 'Invalid input: expected boolean');
-  const status: { -readonly [K in keyof PluginStatus]: PluginStatus[K] } = { ok: v.ok, durationMs: nonNegative(v.durationMs, `${where}.durationMs`) };
-  if (v.ageMs !== undefined) status.ageMs = nonNegative(v.ageMs, `${where}.ageMs`);
+  nonNegative(v.durationMs, `${where}.durationMs`);
+  if (v.ageMs !== undefined) nonNegative(v.ageMs, `${where}.ageMs`);
   if (v.error !== undefined) {
     const e = v.error;
     if (!isObject(e)) fail(`${where}.error`, 'Invalid input: expected object');
     onlyKeys(e, ERROR_KEYS, `${where}.error`);
-    status.error = { code: text(e.code, `${where}.error.code`), message: text(e.message, `${where}.error.message`) };
+    text(e.code, `${where}.error.code`);
+    text(e.message, `${where}.error.message`);
   }
-  return status;
 }

@@ -34,26 +34,47 @@ interface Estimates {
  * Estimates each live server's capacity (stored on its state in capacity mode) and the service's mean: each server's
  * share depends on the others', so every estimate comes before any target.
  */
-function estimate({ svc, rows }: ServiceRows, tauMs: number): Estimates {
+function estimate({ svc, rows }: ServiceRows, tauMs: number, now: number, realign: boolean): Estimates {
   const notes = new Map<DestState, string>();
   const rates = new Map<DestState, number>();
   const live = rows.filter((r) => r.agent.phase === 'live' && r.d.present);
   for (const { d, agent } of live) {
     const est = estimateCapacity({ utilPct: agent.smoothed.means.cpu_util_pct, kernelRate: d.kernelRate, agentRate: agent.smoothed.completedRate ?? agent.smoothed.means.tcp_passive_opens_per_s, datagrams: svc.ref.protocol === 'udp' }, svc.capacity);
     if (svc.mode === 'capacity') {
+      // A new smoothing window starts the bound afresh, from what the smoothed reports say: directors whose histories
+      // differ count the same capacities again once their smoothing agrees (docs/neighbours.md).
+      if (realign) delete d.capacityCounted;
       if (est.capacity !== undefined) d.capacity = est.capacity;
       else delete d.capacity;
+      if (est.capacity !== undefined) boundGrowth(d, svc.capacity.maxGrowthPerMinute, now, est.note, notes);
       const error = est.capacity === undefined ? undefined : capacityRelativeError(agent.smoothed.capacityNoise?.moments, tauMs);
       if (error !== undefined) d.capacityErrorPct = error * 100;
       else delete d.capacityErrorPct;
-      notes.set(d, est.note);
+      if (!notes.has(d)) notes.set(d, est.note);
     }
     if (est.rate !== undefined) rates.set(d, est.rate);
   }
-  if (svc.mode === 'capacity') boundCapacities(live.map((r) => r.d), svc.capacity.maxRatio, notes);
+  if (svc.mode === 'capacity') {
+    boundCapacities(live.map((r) => r.d), svc.capacity.maxRatio, notes);
+    for (const { d } of live) if (d.capacity !== undefined) d.capacityCounted = { value: d.capacity, at: now };
+  }
   const known = live.flatMap((r) => (r.d.capacity !== undefined ? [r.d.capacity] : []));
   const meanCapacity = known.length > 0 ? known.reduce((x, y) => x + y, 0) / known.length : undefined;
   return { notes, rates, meanCapacity };
+}
+
+/**
+ * Caps a capacity's rise at `maxGrowth` per minute since it last counted (falls pass at once), on the state and in its
+ * note, within a smoothing window: an agent that starts to lie about its rate climbs, in plain sight, instead of
+ * jumping; at the next window it counts for what its smoothed reports say (never more than maxRatio allows).
+ */
+function boundGrowth(d: DestState, maxGrowth: number, now: number, note: string, notes: Map<DestState, string>): void {
+  const before = d.capacityCounted;
+  if (before === undefined || d.capacity === undefined) return;
+  const bound = before.value * maxGrowth ** (Math.max(0, now - before.at) / 60_000);
+  if (d.capacity <= bound) return;
+  notes.set(d, `${note}, counted as ${fmt(bound)}/s (at most ${fmt(maxGrowth)} × more per minute than the ${fmt(before.value)}/s before)`);
+  d.capacity = bound;
 }
 
 /**
@@ -77,9 +98,9 @@ function boundCapacities(dests: readonly DestState[], maxRatio: number, notes: M
 const NO_SCOPE: ReadonlyMap<string, number> = new Map();
 
 /** Every destination's proposal, in config order: a hold when its agent is not live, else its control law. */
-export function proposeTargets(settings: CoreSettings, service: ServiceRows, now: number): Proposal[] {
+export function proposeTargets(settings: CoreSettings, service: ServiceRows, now: number, realign = false): Proposal[] {
   const { svc } = service;
-  const { notes, rates, meanCapacity } = estimate(service, settings.smoothing.tauMs);
+  const { notes, rates, meanCapacity } = estimate(service, settings.smoothing.tauMs, now, realign);
   return service.rows.map((row) => {
     const { rs, d, agent } = row;
     const rate = rates.get(d);

@@ -57,7 +57,7 @@ describe('director config: the defaults block and each service', () => {
     });
     const [own, plain] = [serviceOf(c.core.services, 0), serviceOf(c.core.services, 1)];
     expect(own.damping).toEqual({ ...S.damping, deadbandPct: 3, maxStepPct: 10 });
-    expect(own.capacity).toEqual({ utilizationFloor: 0.3, rateFrom: 'kernel', maxRatio: S.capacity.maxRatio });
+    expect(own.capacity).toEqual({ utilizationFloor: 0.3, rateFrom: 'kernel', maxRatio: S.capacity.maxRatio, maxGrowthPerMinute: S.capacity.maxGrowthPerMinute });
     expect(own.fallback).toEqual({ ...S.fallback, afterMs: 20_000, keepCount: 3 });
     expect(plain.damping).toEqual({ ...S.damping, deadbandPct: 3, maxStepPct: 40 });
     expect(plain.capacity).toEqual({ ...S.capacity, utilizationFloor: 0.3 });

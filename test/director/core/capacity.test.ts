@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCapacity } from '../../../director/core/capacity.js';
 
-const settings = { utilizationFloor: 0.1, rateFrom: 'auto' as const, maxRatio: 10 };
+const settings = { utilizationFloor: 0.1, rateFrom: 'auto' as const, maxRatio: 10, maxGrowthPerMinute: 2 };
 
 describe('capacity estimate', () => {
   it('is the completed rate divided by the utilisation', () => {

@@ -62,4 +62,23 @@ describe('what agents claim about their rate', () => {
     for (const dest of [A, B]) expect(run.weightAt(dest, 120_000)).toBeGreaterThanOrEqual(20);
     expect(run.weightAt(C, 120_000)).toBeLessThanOrEqual(260);
   });
+
+  it('lets no capacity rise faster than maxGrowthPerMinute: an agent that starts lying climbs over minutes, in plain sight', () => {
+    const cfg = threeServerConfig({ capacity: { rateFrom: 'agent' } });
+    const C = '10.0.1.13:80';
+    // All three honest (100/s of capacity each) for a minute; then a3 claims twenty times its rate.
+    const reports = (t: number): ReceivedReport[] =>
+      t % 2_000 === 0 ? ['a1', 'a2', 'a3'].map((a) => report(a, t, { cpu_util_pct: 50, tcp_passive_opens_per_s: a === 'a3' && t > 60_000 ? 1_000 : 50, established: 10 })) : [];
+    const run = runCore(cfg.core, { until: 300_000, reports });
+    const capacityAt = (t: number) => Number(/^capacity ([\d.]+)\/s/.exec(run.ticks.find((k) => k.now === t)!.dests.find((d) => d.destId === C)!.reason)?.[1]);
+    const counted = (t: number) => run.ticks.find((k) => k.now === t)!.dests.find((d) => d.destId === C)!.reason;
+    expect(capacityAt(60_000)).toBeCloseTo(100, 0);
+    // Half a minute after the lie began its capacity counts for at most 2^0.5 × 100, where the smoothing alone gave ~800.
+    expect(counted(90_000)).toMatch(/counted as (\d+(\.\d+)?)\/s \(at most 2 × more per minute/);
+    expect(Number(/counted as ([\d.]+)\/s \(at most 2/.exec(counted(90_000))![1])).toBeLessThanOrEqual(100 * 2 ** 0.5 + 1);
+    for (const dest of [A, '10.0.1.12:80']) expect(run.weightAt(dest, 90_000)).toBeGreaterThanOrEqual(60);
+    // It goes on climbing, never faster, up to the others' bound (10 × their median).
+    expect(counted(300_000)).toContain('counted as 1000/s (at most 10 × the others');
+  });
 });
+

@@ -1,5 +1,4 @@
-// Benchmark: a real director process (dry run) under thousands of real WebSocket agents from other processes.
-// AGENTS=1000,10000,19000 (the fleets), BENCH_SECONDS=120 (measured per fleet, after all connect and a warm-up).
+// One live fleet for the director bench: a real director process (dry run) and real WebSocket agents in other processes.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -8,14 +7,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CLI_PATH } from '../../dist/shared/version.js';
-import { fleetConfig, PER_SERVICE } from './fleet.mjs';
+import { fleetConfig } from './fleet.mjs';
 
-const FLEETS = (process.env.AGENTS ?? '1000,10000,19000').split(',').map(Number);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
-const WARMUP_SECONDS = 20;
-const INTERVAL_MS = 2_000;
+export const WARMUP_SECONDS = 20;
+export const INTERVAL_MS = 2_000;
 /** Agents per loopback source address (the director's per-address limit is 64). */
-const PER_ADDRESS = 50;
+export const PER_ADDRESS = 50;
 /** Agents per generator process (each process may hold at most 20,000 open files here). */
 const PER_GENERATOR = 10_000;
 const TICK = 100; // clock ticks per second (getconf CLK_TCK on Linux)
@@ -36,12 +33,25 @@ function cpuSeconds(pid) {
 }
 const rssMB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
+/** The director's perf block; undefined when a busy director does not answer within 10 s. */
 async function perf(statusPort) {
-  const res = await fetch(`http://127.0.0.1:${statusPort}/status?summary=1`);
-  return (await res.json()).perf;
+  try {
+    const res = await fetch(`http://127.0.0.1:${statusPort}/status?summary=1`, { signal: AbortSignal.timeout(10_000) });
+    return (await res.json()).perf;
+  } catch {
+    return undefined;
+  }
 }
 
-async function runFleet(n) {
+/** Every process a fleet started, killed however the bench ends (a crash included). */
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+
+/** Connects n agents, waits for all (at most 180 s) and a warm-up, then measures for `seconds`. */
+export async function runFleet(n, seconds) {
   const dir = mkdtempSync(join(tmpdir(), 'lvsf-load-'));
   const [agentPort, statusPort] = [await freePort(), await freePort()];
   const configPath = join(dir, 'director.yaml');
@@ -49,6 +59,7 @@ async function runFleet(n) {
   const logPath = join(dir, 'director.log');
   writeFileSync(logPath, '');
   const director = spawn('bash', ['-c', `ulimit -n 20000; exec "${process.execPath}" "${CLI_PATH}" director --config "${configPath}" 2>>"${logPath}"`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(director);
   for (let t = 0; t < 200; t++) {
     if (readFileSync(logPath, 'utf8').includes('listening for agents')) break;
     await sleep(100);
@@ -60,13 +71,14 @@ async function runFleet(n) {
     const count = Math.min(PER_GENERATOR, n - first);
     const opts = { url: `ws://127.0.0.1:${agentPort}`, first, count, intervalMs: INTERVAL_MS, addresses: Math.ceil(n / PER_ADDRESS) };
     const child = spawn('bash', ['-c', `ulimit -n 20000; exec "${process.execPath}" "${SWARM}" '${JSON.stringify(opts)}'`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(child);
     ready[g] = { ready: 0, refused: 0, closed: 0 };
     let buf = '';
     child.stdout.on('data', (d) => {
       buf += d.toString();
       const lines = buf.split('\n');
       buf = lines.pop();
-      for (const l of lines) if (l) ready[g] = JSON.parse(l);
+      for (const l of lines) if (l.startsWith('{')) ready[g] = JSON.parse(l);
     });
     generators.push(child);
   }
@@ -82,15 +94,15 @@ async function runFleet(n) {
   const log0 = statSync(logPath).size;
   const rss = [];
   const windows = [];
-  for (let s = 1; s <= SECONDS; s++) {
+  for (let s = 1; s <= seconds; s++) {
     await sleep(1000);
     rss.push(rssMB(director.pid));
-    if (s % 60 === 0) windows.push((await perf(statusPort)).last);
+    if (s % 60 === 0) windows.push((await perf(statusPort))?.last);
   }
   const wall = (performance.now() - t0) / 1000;
   const cpuPct = (100 * (cpuSeconds(director.pid) - cpu0)) / wall;
-  const last = (await perf(statusPort)).current;
-  if (windows.length === 0) windows.push(last);
+  const last = (await perf(statusPort))?.current;
+  if (windows.every((w) => w === undefined)) windows.push(last);
   const logBytes = statSync(logPath).size - log0;
   const refused = ready.reduce((s, r) => s + r.refused, 0);
   const dropped = ready.reduce((s, r) => s + r.closed, 0);
@@ -98,6 +110,7 @@ async function runFleet(n) {
   for (const g of generators) g.kill('SIGTERM');
   director.kill('SIGTERM');
   await new Promise((r) => director.once('exit', r));
+  for (const c of [director, ...generators]) children.delete(c);
   const third = Math.max(1, Math.floor(rss.length / 3));
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
@@ -110,19 +123,10 @@ async function runFleet(n) {
     rssFirst: mean(rss.slice(0, third)),
     rssLast: mean(rss.slice(-third)),
     rssMax: Math.max(...rss),
-    tickP99: Math.max(...windows.map((w) => w.decisionMsP99 ?? 0)),
-    tickMax: Math.max(...windows.map((w) => w.decisionMsMax ?? 0)),
-    loopP99: Math.max(...windows.map((w) => w.loopDelayMsP99 ?? 0)),
+    tickP99: Math.max(...windows.map((w) => w?.decisionMsP99 ?? 0)),
+    tickMax: Math.max(...windows.map((w) => w?.decisionMsMax ?? 0)),
+    loopP99: Math.max(...windows.map((w) => w?.loopDelayMsP99 ?? 0)),
     logKBps: logBytes / 1024 / wall,
   };
 }
 
-const f = (x, d = 1) => (x === undefined ? 'never' : x.toFixed(d));
-console.log(`director under real WebSocket agents: dry run, reports every ${INTERVAL_MS / 1000} s (full reports: 24 metrics, 3 plugins), ${PER_SERVICE} real servers per service, ${PER_ADDRESS} agents per source address, measured ${SECONDS} s after all connected + ${WARMUP_SECONDS} s`);
-console.log('| agents | connected after | CPU (one core) | RSS first → last third (max) | decision p99 (max) | event-loop delay p99 | log |');
-console.log('|---|---|---|---|---|---|---|');
-for (const n of FLEETS) {
-  const r = await runFleet(n);
-  const lost = r.stillReady < n ? ` (${n - r.stillReady} not connected at the end)` : '';
-  console.log(`| ${n.toLocaleString('en')} | ${f(r.connectedAfterS)} s${lost} | ${f(r.cpuPct)} % | ${f(r.rssFirst, 0)} → ${f(r.rssLast, 0)} MB (${f(r.rssMax, 0)}) | ${f(r.tickP99)} ms (${f(r.tickMax)}) | ${f(r.loopP99)} ms | ${f(r.logKBps, 2)} KB/s |`);
-}
