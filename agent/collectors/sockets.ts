@@ -1,10 +1,11 @@
 // For the service ports in the config: accept-queue length of the listeners, and established connections.
-import { parseNetTcp, TCP_ESTABLISHED, TCP_LISTEN, type TcpSocket } from '../proc/net-tcp.js';
-import { readOptionalProcTable, readProcTable } from '../proc/read-proc.js';
+import { countPortSockets, type PortSockets } from '../proc/net-tcp-ports.js';
+import { readOptionalProcTableBytes, readProcTableBytes } from '../proc/read-proc.js';
 import { AGENT_DEFAULTS } from '../defaults.js';
 import type { Collector, CollectorContext, Metrics } from './collector.js';
 
-export function socketMetrics(sockets: readonly TcpSocket[], ports: readonly number[]): Metrics {
+/** The metrics of the service ports from their sockets in tcp and tcp6 (one map per table). */
+export function socketMetrics(tables: readonly ReadonlyMap<number, PortSockets>[], ports: readonly number[]): Metrics {
   const out: Metrics = {};
   let queue = 0;
   let listening = false;
@@ -13,13 +14,12 @@ export function socketMetrics(sockets: readonly TcpSocket[], ports: readonly num
     let q = 0;
     let listeners = 0;
     let est = 0;
-    for (const s of sockets) {
-      if (s.localPort !== port) continue;
-      if (s.state === TCP_LISTEN) {
-        listeners++;
-        // For a listener /proc/net/tcp puts the accept queue's length in rx_queue (its limit is not shown there).
-        q += s.rxQueue;
-      } else if (s.state === TCP_ESTABLISHED) est++;
+    for (const table of tables) {
+      const c = table.get(port);
+      if (!c) continue;
+      listeners += c.listeners;
+      q += c.acceptQueue;
+      est += c.established;
     }
     if (listeners > 0) {
       out[`listen_queue_${port}`] = q;
@@ -41,10 +41,10 @@ export function socketsCollector(ctx: CollectorContext): Collector {
     minIntervalMs: AGENT_DEFAULTS.socketsMinIntervalMs,
     async collect() {
       if (ctx.ports.length === 0) return {};
-      const [v4, v6] = await Promise.all([readProcTable(ctx.procRoot, 'net/tcp'), readOptionalProcTable(ctx.procRoot, 'net/tcp6')]);
-      const sockets = parseNetTcp(v4, 'net/tcp');
-      if (v6 !== undefined) sockets.push(...parseNetTcp(v6, 'net/tcp6'));
-      return socketMetrics(sockets, ctx.ports);
+      const [v4, v6] = await Promise.all([readProcTableBytes(ctx.procRoot, 'net/tcp'), readOptionalProcTableBytes(ctx.procRoot, 'net/tcp6')]);
+      const tables = [countPortSockets(v4, ctx.ports, 'net/tcp')];
+      if (v6 !== undefined) tables.push(countPortSockets(v6, ctx.ports, 'net/tcp6'));
+      return socketMetrics(tables, ctx.ports);
     },
   };
 }

@@ -18,12 +18,15 @@ export async function readProcFile(procRoot: string, relPath: string): Promise<s
 
 const TABLE_CHUNK = 256 * 1024;
 
+/** Bytes last read from each table: the next read starts with a buffer that size, so it is read without regrowing. */
+const tableSizes = new Map<string, number>();
+
 /**
  * Reads a large seq_file table (/proc/net/tcp, tcp6) into one buffer. Each read() of these files may stop at a page
  * of records, so reading goes on until the kernel returns 0; a big buffer keeps the number of calls low, which matters
  * because a read walks the kernel's TCP hash table (262,144 buckets on a 24 GB host: about 2 ms).
  */
-export async function readProcTable(procRoot: string, relPath: string): Promise<string> {
+export async function readProcTableBytes(procRoot: string, relPath: string): Promise<Buffer> {
   const file = join(procRoot, relPath);
   let fd: number;
   try {
@@ -32,14 +35,20 @@ export async function readProcTable(procRoot: string, relPath: string): Promise<
     throw new ProcUnreadableError(file, { cause: err });
   }
   try {
-    const chunks: Buffer[] = [];
+    let buf = Buffer.allocUnsafe(Math.max(TABLE_CHUNK, Math.ceil((tableSizes.get(file) ?? 0) * 1.25)));
+    let used = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(TABLE_CHUNK);
-      const n = readSync(fd, buf, 0, TABLE_CHUNK, null);
+      if (used === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, used);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, used, buf.length - used, null);
       if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
+      used += n;
     }
-    return Buffer.concat(chunks).toString('utf8');
+    tableSizes.set(file, used);
+    return buf.subarray(0, used);
   } catch (err) {
     throw new ProcUnreadableError(file, { cause: err });
   } finally {
@@ -47,10 +56,10 @@ export async function readProcTable(procRoot: string, relPath: string): Promise<
   }
 }
 
-/** Like readProcTable, but undefined when the file does not exist (tcp6 with IPv6 disabled). */
-export async function readOptionalProcTable(procRoot: string, relPath: string): Promise<string | undefined> {
+/** Like readProcTableBytes, but undefined when the file does not exist (tcp6 with IPv6 disabled). */
+export async function readOptionalProcTableBytes(procRoot: string, relPath: string): Promise<Buffer | undefined> {
   try {
-    return await readProcTable(procRoot, relPath);
+    return await readProcTableBytes(procRoot, relPath);
   } catch (err) {
     const cause = err instanceof Error ? err.cause : undefined;
     if (cause instanceof Error && 'code' in cause && cause.code === 'ENOENT') return undefined;
