@@ -57,6 +57,12 @@ export const AGENT_DEFAULTS = deepFreeze({
     maxStderrBytes: 4 * 1024,
     /** A plugin value older than this many of its intervals is no longer reported. */
     staleAfterIntervals: 3,
+    /**
+     * A plugin still running when its next run is due has that run skipped (runs never overlap or queue up); this is
+     * logged once, and said to have cleared only after this many runs in a row on time, so a plugin that is slow now
+     * and then (a loaded host) is one warning, not a warning and a recovery at every slow run.
+     */
+    busyClearRuns: 10,
   },
 });
 
