@@ -1,6 +1,9 @@
 // For the service ports in the config: accept-queue length of the listeners, and established connections.
-import { countPortSockets, type PortSockets } from '../proc/net-tcp-ports.js';
-import { readOptionalProcTableBytes, readProcTableBytes } from '../proc/read-proc.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PortSocketCounter, type PortSockets } from '../proc/net-tcp-ports.js';
+import { parseTcp6InUse } from '../proc/sockstat6.js';
+import { readProcFile, scanProcTable } from '../proc/read-proc.js';
 import { AGENT_DEFAULTS } from '../defaults.js';
 import type { Collector, CollectorContext, Metrics } from './collector.js';
 
@@ -34,16 +37,36 @@ export function socketMetrics(tables: readonly ReadonlyMap<number, PortSockets>[
   return out;
 }
 
+/**
+ * False when /proc/net/sockstat6 says no IPv6 TCP socket is in use: reading tcp6 would then walk the kernel's whole
+ * connection hash (as long as reading tcp) to find none. True when sockstat6 is missing or unreadable: tcp6 decides.
+ */
+async function anyTcp6InUse(procRoot: string): Promise<boolean> {
+  if (!existsSync(join(procRoot, 'net/sockstat6'))) return true;
+  try {
+    return parseTcp6InUse(await readProcFile(procRoot, 'net/sockstat6')) > 0;
+  } catch {
+    return true;
+  }
+}
+
+function countTable(procRoot: string, file: string, ports: readonly number[], optional: boolean): PortSocketCounter | undefined {
+  const counter = new PortSocketCounter(ports, file);
+  return scanProcTable(procRoot, file, (lines) => counter.add(lines), optional) ? counter : undefined;
+}
+
 export function socketsCollector(ctx: CollectorContext): Collector {
   return {
     name: 'sockets',
-    // Each read of /proc/net/tcp walks the kernel's whole connection hash (about 2 ms per file on a large host).
+    // Each read of /proc/net/tcp walks the kernel's whole connection hash (about 1.3 ms per file on a 24 GB host).
     minIntervalMs: AGENT_DEFAULTS.socketsMinIntervalMs,
     async collect() {
       if (ctx.ports.length === 0) return {};
-      const [v4, v6] = await Promise.all([readProcTableBytes(ctx.procRoot, 'net/tcp'), readOptionalProcTableBytes(ctx.procRoot, 'net/tcp6')]);
-      const tables = [countPortSockets(v4, ctx.ports, 'net/tcp')];
-      if (v6 !== undefined) tables.push(countPortSockets(v6, ctx.ports, 'net/tcp6'));
+      const tables = [countTable(ctx.procRoot, 'net/tcp', ctx.ports, false)!.counts];
+      if (await anyTcp6InUse(ctx.procRoot)) {
+        const v6 = countTable(ctx.procRoot, 'net/tcp6', ctx.ports, true);
+        if (v6) tables.push(v6.counts);
+      }
       return socketMetrics(tables, ctx.ports);
     },
   };

@@ -31,17 +31,11 @@ function hexAt(buf: Buffer, at: number, len: number): number {
   return v;
 }
 
-function lineNumberAt(buf: Buffer, at: number): number {
-  let n = 1;
-  for (let k = buf.indexOf(NEWLINE); k !== -1 && k < at; k = buf.indexOf(NEWLINE, k + 1)) n++;
-  return n;
-}
-
 function notASocket(buf: Buffer, at: number, file: string): ProcParseError {
   const start = buf.lastIndexOf(NEWLINE, at) + 1;
   const end = buf.indexOf(NEWLINE, at);
   const line = buf.toString('latin1', start, end === -1 ? buf.length : end).trim();
-  return new ProcParseError(file, `line ${lineNumberAt(buf, at)} is not a socket: ${line.slice(0, 80)}`);
+  return new ProcParseError(file, `not a socket line: ${line.slice(0, 80)}`);
 }
 
 /** A port as the kernel prints it in the address field: 80 → `:0050 `. */
@@ -52,40 +46,68 @@ function portNeedle(port: number): Buffer {
 const needles = new Map<number, Buffer>();
 
 /**
- * Per port in `ports`, its listeners, their accept queues and its established sockets in one table. A line is
- * `sl: LOCAL:PORT REMOTE:PORT ST TX:RX …` with addresses of 8 (tcp) or 32 (tcp6) hex digits; only a port in the local
- * address counts. Throws ProcParseError for a table without the header or a line that names a port but is not a socket.
+ * Per port, its listeners, their accept queues and its established sockets in one table, fed in runs of whole lines
+ * (the first run starts with the header). A line is `sl: LOCAL:PORT REMOTE:PORT ST TX:RX …` with addresses of 8 (tcp)
+ * or 32 (tcp6) hex digits; only a port in the local address counts. `add` throws ProcParseError for a table without
+ * the header or a line that names a service port but is not a socket.
  */
-export function countPortSockets(table: Buffer, ports: readonly number[], file = 'net/tcp'): Map<number, PortSockets> {
-  const out = new Map<number, PortSockets>();
-  for (const port of ports) out.set(port, { listeners: 0, acceptQueue: 0, established: 0 });
-  const headerEnd = table.indexOf(NEWLINE);
-  if (!HEADER.test(table.toString('latin1', 0, headerEnd === -1 ? table.length : headerEnd))) {
-    throw new ProcParseError(file, 'missing the "sl local_address rem_address st tx_queue" header');
+export class PortSocketCounter {
+  readonly counts = new Map<number, PortSockets>();
+  private headerSeen = false;
+  /** Hex digits of an address, from the first socket line. */
+  private width = 0;
+
+  constructor(
+    ports: readonly number[],
+    private readonly file = 'net/tcp',
+  ) {
+    for (const port of ports) this.counts.set(port, { listeners: 0, acceptQueue: 0, established: 0 });
   }
-  // The address width, from the first socket line: `   0: 0100007F:0050 …`.
-  const slColon = headerEnd === -1 ? -1 : table.indexOf(COLON, headerEnd);
-  if (slColon === -1) return out;
-  const width = table.indexOf(COLON, slColon + 2) - (slColon + 2);
-  if (width !== 8 && width !== 32) throw notASocket(table, slColon, file);
-  for (const [port, counts] of out) {
-    let needle = needles.get(port);
-    if (!needle) needles.set(port, (needle = portNeedle(port)));
-    for (let at = table.indexOf(needle, headerEnd); at !== -1; at = table.indexOf(needle, at + 1)) {
-      // The local port follows `sl: ` and the local address; a remote port follows the local port.
-      if (table[at - width - 1] !== SPACE || table[at - width - 2] !== COLON) continue;
-      const state = at + 12 + width;
-      if (table[at + 6 + width] !== COLON || table[state - 1] !== SPACE || table[state + 2] !== SPACE || table[state + 11] !== COLON) {
-        throw notASocket(table, at, file);
+
+  add(lines: Buffer): void {
+    let from = 0;
+    if (!this.headerSeen) {
+      const headerEnd = lines.indexOf(NEWLINE);
+      if (!HEADER.test(lines.toString('latin1', 0, headerEnd === -1 ? lines.length : headerEnd))) {
+        throw new ProcParseError(this.file, 'missing the "sl local_address rem_address st tx_queue" header');
       }
-      const st = hexAt(table, state, 2);
-      const rx = hexAt(table, state + 12, 8);
-      if (!Number.isFinite(st) || !Number.isFinite(rx)) throw notASocket(table, at, file);
-      if (st === TCP_LISTEN) {
-        counts.listeners++;
-        counts.acceptQueue += rx;
-      } else if (st === TCP_ESTABLISHED) counts.established++;
+      this.headerSeen = true;
+      if (headerEnd === -1) return;
+      from = headerEnd + 1;
+    }
+    if (this.width === 0) {
+      // `   0: 0100007F:0050 …`
+      const slColon = lines.indexOf(COLON, from);
+      if (slColon === -1) return;
+      this.width = lines.indexOf(COLON, slColon + 2) - (slColon + 2);
+      if (this.width !== 8 && this.width !== 32) throw notASocket(lines, slColon, this.file);
+    }
+    const width = this.width;
+    for (const [port, counts] of this.counts) {
+      let needle = needles.get(port);
+      if (!needle) needles.set(port, (needle = portNeedle(port)));
+      for (let at = lines.indexOf(needle, from); at !== -1; at = lines.indexOf(needle, at + 1)) {
+        // The local port follows `sl: ` and the local address; a remote port follows the local port.
+        if (lines[at - width - 1] !== SPACE || lines[at - width - 2] !== COLON) continue;
+        const state = at + 12 + width;
+        if (lines[at + 6 + width] !== COLON || lines[state - 1] !== SPACE || lines[state + 2] !== SPACE || lines[state + 11] !== COLON) {
+          throw notASocket(lines, at, this.file);
+        }
+        const st = hexAt(lines, state, 2);
+        const rx = hexAt(lines, state + 12, 8);
+        if (!Number.isFinite(st) || !Number.isFinite(rx)) throw notASocket(lines, at, this.file);
+        if (st === TCP_LISTEN) {
+          counts.listeners++;
+          counts.acceptQueue += rx;
+        } else if (st === TCP_ESTABLISHED) counts.established++;
+      }
     }
   }
-  return out;
+}
+
+/** The counts of one table held whole in `table`. */
+export function countPortSockets(table: Buffer, ports: readonly number[], file = 'net/tcp'): Map<number, PortSockets> {
+  const counter = new PortSocketCounter(ports, file);
+  counter.add(table);
+  return counter.counts;
 }

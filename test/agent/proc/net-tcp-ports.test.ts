@@ -1,8 +1,12 @@
 // The service-port counter of /proc/net/tcp{,6} agrees with the full parser, on fixtures and on this host's live table.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNetTcp, TCP_ESTABLISHED, TCP_LISTEN } from '../../../agent/proc/net-tcp.js';
-import { countPortSockets, type PortSockets } from '../../../agent/proc/net-tcp-ports.js';
+import { countPortSockets, PortSocketCounter, type PortSockets } from '../../../agent/proc/net-tcp-ports.js';
+import { scanProcTable } from '../../../agent/proc/read-proc.js';
+import { socketsCollector } from '../../../agent/collectors/sockets.js';
 import { ProcParseError } from '../../../agent/errors.js';
 
 const fixture = (p: string): Buffer => readFileSync(new URL(`../../fixtures/proc/${p}`, import.meta.url));
@@ -67,11 +71,44 @@ describe('countPortSockets', () => {
     expect(countPortSockets(Buffer.from(HEADER), [80]).get(80)).toEqual({ listeners: 0, acceptQueue: 0, established: 0 });
   });
 
+  it('reads a table larger than its buffer in runs of whole lines: the same counts as the table read whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lvsf-tcp-'));
+    mkdirSync(join(dir, 'net'));
+    let table = HEADER;
+    // About 1.5 MB: several buffers' worth, lines cut anywhere by the reads.
+    for (let i = 0; i < 10_000; i++) table += row(i, `0100007F:${i % 3 === 0 ? '0050' : 'D2F0'}`, `0100007F:${(0x1000 + i).toString(16).toUpperCase()}`, i % 7 === 0 ? '0A' : '01', '00000002');
+    writeFileSync(join(dir, 'net/tcp'), table);
+    const counter = new PortSocketCounter([80, 0xd2f0]);
+    let runs = 0;
+    expect(scanProcTable(dir, 'net/tcp', (lines) => {
+      runs++;
+      expect(lines[lines.length - 1]).toBe(0x0a);
+      counter.add(lines);
+    })).toBe(true);
+    expect(runs).toBeGreaterThan(1);
+    expect(counter.counts).toEqual(reference(table, [80, 0xd2f0], 'net/tcp'));
+    expect(scanProcTable(dir, 'net/tcp6', () => {}, true)).toBe(false);
+  });
+
+  it('skips tcp6 when sockstat6 says no IPv6 TCP socket is in use, and reads it otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lvsf-tcp6-'));
+    mkdirSync(join(dir, 'net'));
+    writeFileSync(join(dir, 'net/tcp'), HEADER + row(0, '0100007F:0050', '0100007F:D2F0', '01'));
+    const v6 = readFileSync(new URL('../../fixtures/proc/web-80/net/tcp6', import.meta.url));
+    writeFileSync(join(dir, 'net/tcp6'), v6);
+    const collect = () => socketsCollector({ procRoot: dir, ports: [80] }).collect();
+    writeFileSync(join(dir, 'net/sockstat6'), 'TCP6: inuse 2\nUDP6: inuse 0\n');
+    expect(await collect()).toMatchObject({ established_80: 2, listen_queue_80: 2 });
+    writeFileSync(join(dir, 'net/sockstat6'), 'TCP6: inuse 0\nUDP6: inuse 0\n');
+    writeFileSync(join(dir, 'net/tcp6'), 'not read\n');
+    expect(await collect()).toEqual({ established_80: 1, established: 1 });
+  });
+
   it('a table without the header, or a line naming a port that is not a socket, is PROC_PARSE with the line', () => {
     const cases: [string, RegExp][] = [
       ['garbage\n', /^net\/tcp: missing the "sl local_address/],
-      [`${HEADER}${row(0, '0100007F:0050', '00000000:0000', '0A')}   1: 0100007F:0050 00000000:0000 ZZ 00000000:00000000\n`, /^net\/tcp: line 3 is not a socket: 1: 0100007F:0050/],
-      [`${HEADER}   0: 0100007F:0050 00000000:0000\n`, /^net\/tcp: line 2 is not a socket/],
+      [`${HEADER}${row(0, '0100007F:0050', '00000000:0000', '0A')}   1: 0100007F:0050 00000000:0000 ZZ 00000000:00000000\n`, /^net\/tcp: not a socket line: 1: 0100007F:0050 00000000:0000 ZZ/],
+      [`${HEADER}   0: 0100007F:0050 00000000:0000\n`, /^net\/tcp: not a socket line: 0: 0100007F:0050 00000000:0000$/],
     ];
     for (const [table, message] of cases) {
       let caught: unknown;
