@@ -40,6 +40,8 @@ export class PluginRunner {
   /** Bumped by stop(); a run that finishes in a later epoch than it started in is discarded. */
   private epoch = 0;
   private started = false;
+  /** When start() was called: every plugin's runs fall on origin + k × its interval. */
+  private origin = 0;
 
   constructor(
     specs: readonly PluginSpec[],
@@ -79,8 +81,6 @@ export class PluginRunner {
       void this.runScheduled(state);
     }
   }
-
-  private origin = 0;
 
   private async runScheduled(state: PluginState): Promise<void> {
     const epoch = this.epoch;
