@@ -120,16 +120,21 @@ export class Agent implements ReportSource {
     await this.takeSample();
   }
 
-  /** Samples on a fixed grid (start + k × interval) so timer drift does not accumulate. */
+  /**
+   * Samples on a fixed grid (start + k × interval) so timer drift does not accumulate. A timer may fire a little before
+   * its slot (timers count from the event loop's clock, read before the work that set them): a slot is never sampled
+   * twice.
+   */
   private scheduleSamples(origin: number): void {
     const interval = this.config.sampleIntervalMs;
+    let slot = 0;
     const tick = (): void => {
       if (!this.running) return;
       const now = monotonicNow();
-      const next = origin + (Math.floor((now - origin) / interval) + 1) * interval;
+      slot = Math.max(slot + 1, Math.floor((now - origin) / interval) + 1);
       this.sampleTimer = setTimeout(() => {
         void this.takeSample().finally(tick);
-      }, next - now);
+      }, origin + slot * interval - now);
     };
     tick();
   }

@@ -25,6 +25,16 @@ export class PluginInstance {
     return this.inFlight !== undefined;
   }
 
+  /** When the run in progress started (meaningful while busy). */
+  get runningSince(): number {
+    return this.startedAt;
+  }
+
+  /** Settles when the run's work really ended: at once when idle; for a module, when its collect() finished. */
+  idle(): Promise<void> {
+    return this.inFlight ?? Promise.resolve();
+  }
+
   /** Runs the plugin once; never rejects. A run while the previous one is still busy is skipped with PLUGIN_BUSY. */
   async run(opts: PluginRunOptions = {}): Promise<PluginRunResult> {
     const t0 = this.now();

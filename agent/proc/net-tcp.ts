@@ -1,4 +1,5 @@
 // Parses /proc/net/tcp and tcp6: per socket its state, local port, and queue lengths (hex in the kernel's format).
+// The agent itself counts only its service ports (net-tcp-ports.ts); this full parser is what that count is held to.
 import { ProcParseError } from '../errors.js';
 
 export const TCP_ESTABLISHED = 0x01;

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { AgentServer } from '../../dist/director/agents/agent-server.js';
 import { createLogger } from '../../dist/shared/logging.js';
-import { AGENT_NODE_FLAGS } from '../../dist/agent/defaults.js';
+import { AGENT_DEFAULTS, AGENT_NODE_FLAGS } from '../../dist/agent/defaults.js';
 import { CLI_PATH } from '../../dist/shared/version.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,6 +39,7 @@ const dir = mkdtempSync(join(tmpdir(), 'lvsf-bench-'));
 for (const q of ['incoming', 'active', 'deferred/A', 'hold', 'maildrop']) mkdirSync(join(dir, 'spool', q), { recursive: true });
 for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'spool', 'deferred/A', `M${i}`), '');
 
+const NO_PLUGINS = process.env.LVSF_BENCH_PLUGINS === 'none';
 const config = join(dir, 'agent.yaml');
 writeFileSync(
   config,
@@ -49,7 +50,7 @@ writeFileSync(
     ports: [22, 80],
     plugins: [
       // LVSF_BENCH_PLUGINS=none measures the built-in collectors alone.
-      ...(process.env.LVSF_BENCH_PLUGINS === 'none' ? [] : [
+      ...(NO_PLUGINS ? [] : [
       { name: 'mailq', module: join(ROOT, 'plugins/examples/postfix-mailq.mjs'), options: { spool: join(dir, 'spool') } },
       { name: 'nginx', module: join(ROOT, 'plugins/examples/http-status-connections.mjs'), options: { url: `http://127.0.0.1:${status.address().port}/` } },
       { name: 'sockets', exec: [join(ROOT, 'plugins/examples/sockets-and-files.sh')] },
@@ -62,20 +63,27 @@ writeFileSync(
 const NODE_FLAGS = process.env.LVSF_NODE_FLAGS !== undefined ? process.env.LVSF_NODE_FLAGS.split(' ').filter(Boolean) : [...AGENT_NODE_FLAGS];
 const agent = spawn(process.execPath, [...NODE_FLAGS, CLI_PATH, 'agent', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
 
-/** utime+stime of the agent itself, and of the plugin processes it waited for, in seconds. */
+/** utime+stime of the agent itself (and its user and system parts), and of the plugin processes it waited for, in seconds. */
 function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]) / TICK);
-  return { self: utime + stime, children: cutime + cstime };
+  return { self: utime + stime, user: utime, system: stime, children: cutime + cstime };
+}
+/** TCP sockets on this host (in use + TIME_WAIT, from /proc/net/sockstat): what reading /proc/net/tcp costs grows with them. */
+function tcpSockets() {
+  const m = /^TCP: inuse (\d+) orphan \d+ tw (\d+)/m.exec(readFileSync('/proc/net/sockstat', 'utf8'));
+  return m ? Number(m[1]) + Number(m[2]) : NaN;
 }
 const rssMB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 await sleep(WARMUP_SECONDS * 1000);
 const start = { t: performance.now(), cpu: cpuSeconds(agent.pid), reports };
 const rss = [];
+const sockets = [];
 for (let s = 0; s < SECONDS; s++) {
   await sleep(1000);
   rss.push(rssMB(agent.pid));
+  sockets.push(tcpSockets());
 }
 const end = { t: performance.now(), cpu: cpuSeconds(agent.pid), reports };
 agent.kill('SIGTERM');
@@ -87,7 +95,9 @@ const wall = (end.t - start.t) / 1000;
 const pct = (x) => ((100 * x) / wall).toFixed(2);
 const selfCpu = end.cpu.self - start.cpu.self;
 const childCpu = end.cpu.children - start.cpu.children;
-console.log(`agent cost over ${wall.toFixed(1)} s (after ${WARMUP_SECONDS} s warm-up), 1 s sampling, 3 plugins at their default interval (2 s), ${end.reports - start.reports} reports delivered, node flags: ${NODE_FLAGS.join(' ') || '(none)'}`);
+const pluginSet = NO_PLUGINS ? 'no plugins' : `3 plugins at their default interval (${AGENT_DEFAULTS.plugin.intervalMs / 1000} s)`;
+console.log(`agent cost over ${wall.toFixed(1)} s (after ${WARMUP_SECONDS} s warm-up), 1 s sampling, ${pluginSet}, ${end.reports - start.reports} reports delivered, node flags: ${NODE_FLAGS.join(' ') || '(none)'}`);
+console.log(`  host TCP sockets (in use + TIME_WAIT) ${Math.min(...sockets)}–${Math.max(...sockets)}, mean ${Math.round(sockets.reduce((a, b) => a + b, 0) / sockets.length)}`);
 console.log(`  RSS        max ${Math.max(...rss).toFixed(1)} MB, mean ${(rss.reduce((a, b) => a + b, 0) / rss.length).toFixed(1)} MB   (target ≤ 60 MB)`);
-console.log(`  CPU agent  ${pct(selfCpu)} % of one core   (target ≤ 1 %)`);
+console.log(`  CPU agent  ${pct(selfCpu)} % of one core (user ${pct(end.cpu.user - start.cpu.user)} %, system ${pct(end.cpu.system - start.cpu.system)} %)   (target ≤ 1 %)`);
 console.log(`  CPU plugin processes (the shell script and its awk) ${pct(childCpu)} % of one core; together ${pct(selfCpu + childCpu)} %`);

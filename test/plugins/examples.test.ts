@@ -192,6 +192,28 @@ describe('sockets-and-files.sh', () => {
       },
     });
   });
+  it('takes TIME_WAIT from sockstat, and reads tcp6 only when sockstat6 says IPv6 TCP sockets are in use', async () => {
+    const proc = mkdtempSync(join(tmpdir(), 'lvsf-proc-'));
+    mkdirSync(join(proc, 'sys/fs'), { recursive: true });
+    mkdirSync(join(proc, 'net'));
+    writeFileSync(join(proc, 'sys/fs/file-nr'), '1056\t0\t65536\n');
+    const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+    const row = (i: number, st: string): string =>
+      `   ${i}: 0100007F:0050 0100007F:D2F0 ${st} 00000000:00000000 00:00000000 00000000     0        0 ${1000 + i} 1\n`;
+    writeFileSync(join(proc, 'net/tcp'), header + row(0, '01') + row(1, '06') + row(2, '08'));
+    // An IPv6 ESTABLISHED socket: counted only when tcp6 is read.
+    writeFileSync(join(proc, 'net/tcp6'), header + row(0, '01'));
+    writeFileSync(join(proc, 'net/sockstat'), 'sockets: used 40\nTCP: inuse 3 orphan 0 tw 7 alloc 5 mem 1\nUDP: inuse 0 mem 0\n');
+    const counts = async (): Promise<Record<string, number>> => {
+      const outcome = await runExecPlugin(spec({ proc }));
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      return outcome.values;
+    };
+    writeFileSync(join(proc, 'net/sockstat6'), 'TCP6: inuse 1\nUDP6: inuse 0\n');
+    expect(await counts()).toMatchObject({ sockets_tcp_established: 2, sockets_tcp_time_wait: 7, sockets_tcp_close_wait: 1 });
+    writeFileSync(join(proc, 'net/sockstat6'), 'TCP6: inuse 0\nUDP6: inuse 0\n');
+    expect(await counts()).toMatchObject({ sockets_tcp_established: 1, sockets_tcp_time_wait: 7, sockets_tcp_close_wait: 1 });
+  });
 });
 
 describe('template.ts', () => {
