@@ -16,7 +16,7 @@ const f = (x, d = 1) => (x === undefined ? '—' : x.toFixed(d));
 const out = [];
 const say = (line = '') => {
   out.push(line);
-  say(line);
+  console.log(line);
 };
 
 /** The decision path without sockets for n agents (director-offline.mjs), in a process of its own. */
