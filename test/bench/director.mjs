@@ -1,8 +1,9 @@
 // Benchmark: the director under 1,000 to 19,000 real WebSocket agents, and 50,000 by the method printed beside it.
 // AGENTS=1000,10000,19000 (live fleets), BENCH_SECONDS=120 (each), OFFLINE_AGENTS=50000, SKIP_LIVE=1.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INTERVAL_MS, PER_ADDRESS, runFleet, WARMUP_SECONDS } from './live-fleet.mjs';
 import { PER_SERVICE } from './fleet.mjs';
@@ -23,8 +24,15 @@ const say = (line = '') => {
 
 /** The decision path without sockets for n agents (director-offline.mjs), in a process of its own. */
 function offline(n) {
-  const r = spawnSync(process.execPath, [OFFLINE_SCRIPT], { env: { ...process.env, AGENTS: String(n), SIM_SECONDS: String(Math.min(SECONDS, 120)) }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 });
-  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+  // Its log (info, as a director runs) goes to a file: hundreds of MB at 50,000 agents.
+  const logFile = join(mkdtempSync(join(tmpdir(), 'lvsf-offline-')), 'director.log');
+  const log = openSync(logFile, 'w');
+  const r = spawnSync(process.execPath, [OFFLINE_SCRIPT], { env: { ...process.env, AGENTS: String(n), SIM_SECONDS: String(Math.min(SECONDS, 120)) }, encoding: 'utf8', stdio: ['ignore', 'pipe', log], maxBuffer: 1 << 20 });
+  closeSync(log);
+  const last = r.stdout.trim().split('\n').at(-1);
+  if (!last?.startsWith('{')) throw new Error(`director-offline.mjs for ${n} agents printed no figures (exit ${r.status}, ${r.signal ?? 'no signal'}${r.error ? `, ${r.error.message}` : ''}); its log: ${logFile}`);
+  rmSync(logFile);
+  return JSON.parse(last);
 }
 
 const live = [];
@@ -57,7 +65,10 @@ for (const r of live) {
 // 50,000 agents cannot connect to one process here (20,000 open files at most): the decision path is measured without
 // sockets, and what a connection costs on top of it is taken from the largest live fleet at the same report rate.
 say();
-const base = live.filter((r) => r.stillReady === r.n).at(-1);
+// LIVE_BASE=agents,cpu%,rssMB (with SKIP_LIVE=1) takes the base from a live run printed before, said so below.
+const given = process.env.LIVE_BASE?.split(',').map(Number);
+const base = given ? { n: given[0], cpuPct: given[1], rssLast: given[2], stillReady: given[0] } : live.filter((r) => r.stillReady === r.n).at(-1);
+if (given) say(`The live base is a run printed before (LIVE_BASE): ${given[0].toLocaleString('en')} agents, ${given[1]} % CPU, ${given[2]} MB RSS.`);
 const atBase = base ? offline(base.n) : undefined;
 const big = offline(OFFLINE);
 say(`Without sockets (director-offline.mjs): reports as JSON frames through the agent port's decoder into the live controller (dry-run table, info log) on a simulated clock, ${Math.min(SECONDS, 120)} s of fleet time.`);

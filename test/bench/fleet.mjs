@@ -22,7 +22,7 @@ export function fleetConfig(n, agentPort, statusPort, intervalMs) {
       const k = i + 1;
       realServers.push({ address: `10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}`, agent: `a${i}`, weight: 100 });
     }
-    services.push({ name: `svc${s}`, address: `192.168.${s >> 8}.${(s & 255) + 1}`, port: 80, realServers });
+    services.push({ name: `svc${s}`, address: `172.${16 + (s >> 8)}.${s & 255}.1`, port: 80, realServers });
   }
   return {
     id: 'bench',
