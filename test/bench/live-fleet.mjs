@@ -78,7 +78,7 @@ export async function runFleet(n, seconds) {
     const opts = { url: `ws://127.0.0.1:${agentPort}`, first, count, intervalMs: INTERVAL_MS, addresses: Math.ceil(n / PER_ADDRESS) };
     const child = spawn('bash', ['-c', `ulimit -n 20000; exec "${process.execPath}" "${SWARM}" '${JSON.stringify(opts)}'`], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.add(child);
-    ready[g] = { ready: 0, refused: 0, closed: 0 };
+    ready[g] = { ready: 0 };
     let buf = '';
     child.stdout.on('data', (d) => {
       buf += d.toString();
@@ -110,8 +110,6 @@ export async function runFleet(n, seconds) {
   const last = (await perf(statusPort))?.current;
   if (windows.every((w) => w === undefined)) windows.push(last);
   const logBytes = statSync(logPath).size - log0;
-  const refused = ready.reduce((s, r) => s + r.refused, 0);
-  const dropped = ready.reduce((s, r) => s + r.closed, 0);
   const stillReady = total();
   for (const g of generators) g.kill('SIGTERM');
   director.kill('SIGTERM');
@@ -126,8 +124,6 @@ export async function runFleet(n, seconds) {
     n,
     connectedAfterS,
     stillReady,
-    refused,
-    dropped,
     cpuPct,
     rssFirst: mean(rss.slice(0, third)),
     rssLast: mean(rss.slice(-third)),
